@@ -1,0 +1,2 @@
+//! questkit client for the giftoin API.
+#![deny(missing_docs)]

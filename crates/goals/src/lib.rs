@@ -1,0 +1,2 @@
+//! questkit client for the goals API.
+#![deny(missing_docs)]

@@ -1,0 +1,2 @@
+//! Mock servers of the questkit APIs.
+#![deny(missing_docs)]

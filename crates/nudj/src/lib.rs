@@ -1,0 +1,2 @@
+//! questkit client for the nudj API.
+#![deny(missing_docs)]

@@ -1,0 +1,2 @@
+//! questkit client for the trophy API.
+#![deny(missing_docs)]
