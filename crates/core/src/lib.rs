@@ -1,18 +1,71 @@
 //! questkit-core: the shared mechanism of the questkit API clients.
 //!
 //! The vendor crates (`questkit-trophy`, `questkit-nudj`, `questkit-goals`, `questkit-giftoin`)
-//! are thin layers over this crate: it holds the HTTP transport, authentication, errors,
-//! retries, path and query building, pagination, secrets, open enums, serde helpers and the
-//! common [`Progress`] view.
+//! are thin layers over this crate. It holds:
+//!
+//! - [`Transport`]: one `reqwest` connection pool, a base URL whose path is kept, credentials,
+//!   timeouts, a body-size limit and the retry loop; [`Request`]: the call value you `.await`.
+//! - [`Auth`]: API-key headers, bearer tokens, a [`TokenSource`] that logs in and refreshes.
+//! - [`Error`]: one error type for the family; [`RetryPolicy`]: when to retry, as a pure
+//!   function.
+//! - [`path`]: IDs encoded as exactly one path segment; [`pagination`]: offset and next-link
+//!   pagers as `Stream`s.
+//! - [`open_enum!`], [`serde_helpers`], [`SecretString`] and the common [`Progress`] view.
+//!
+//! ```no_run
+//! use questkit_core::{Auth, Transport};
+//!
+//! # async fn run() -> questkit_core::Result<()> {
+//! let transport = Transport::builder("trophy")
+//!     .base_url("https://api.trophy.so/v1")
+//!     .auth(Auth::header("X-API-KEY", std::env::var("TROPHY_API_KEY").unwrap_or_default()))
+//!     .build()?;
+//! let metric: serde_json::Value = transport
+//!     .get("users/{id}/metrics/{key}", &["user-1", "words-written"])
+//!     .await?;
+//! println!("{metric}");
+//! # Ok(())
+//! # }
+//! ```
 #![deny(missing_docs)]
 
+pub mod auth;
+pub mod error;
 pub mod open_enum;
+pub mod pagination;
+pub mod path;
 pub mod progress;
+pub mod request;
+pub mod retry;
 pub mod secret;
 pub mod serde_helpers;
+pub mod transport;
 
+pub use auth::{Auth, TokenSource};
+pub use error::{ApiError, DecodeError, Error, ErrorDetails, ErrorParser, FieldError, Result};
 pub use progress::{HasProgress, Progress};
+pub use request::{BoxFuture, Decoder, RawResponse, Request, decode_error, decode_json};
+pub use retry::RetryPolicy;
 pub use secret::SecretString;
+pub use transport::{Transport, TransportBuilder};
+
+/// Re-exported so vendor crates and users name the same `reqwest` and `http` types.
+pub use reqwest;
+
+/// The request id a response carries, from the headers servers commonly use.
+pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    const NAMES: [&str; 5] = [
+        "x-request-id",
+        "request-id",
+        "x-correlation-id",
+        "x-amzn-requestid",
+        "x-trace-id",
+    ];
+    NAMES.iter().find_map(|name| {
+        let value = headers.get(*name)?.to_str().ok()?.trim();
+        (!value.is_empty()).then(|| value.chars().take(128).collect())
+    })
+}
 
 #[doc(hidden)]
 pub mod __private {

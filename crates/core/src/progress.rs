@@ -159,9 +159,18 @@ mod tests {
 
     #[test]
     fn reported_fraction_and_completion() {
-        assert_eq!(Progress::new(3.0, None).with_percentage(30.0).fraction(), 0.3);
-        assert_eq!(Progress::new(3.0, None).with_percentage(300.0).fraction(), 1.0);
-        assert_eq!(Progress::new(3.0, None).with_fraction(f64::NAN).fraction(), 0.0);
+        assert_eq!(
+            Progress::new(3.0, None).with_percentage(30.0).fraction(),
+            0.3
+        );
+        assert_eq!(
+            Progress::new(3.0, None).with_percentage(300.0).fraction(),
+            1.0
+        );
+        assert_eq!(
+            Progress::new(3.0, None).with_fraction(f64::NAN).fraction(),
+            0.0
+        );
         let done = Progress::new(3.0, Some(10.0)).completed(true);
         assert_eq!(done.fraction(), 1.0);
         assert_eq!(done.with_percentage(30.0).fraction(), 1.0);

@@ -283,8 +283,8 @@ pub mod epoch_millis {
                 .ok_or_else(|| E::invalid_value(de::Unexpected::Signed(v), &self))
         }
         fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            let signed =
-                i64::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))?;
+            let signed = i64::try_from(v)
+                .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))?;
             self.visit_i64(signed)
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
@@ -411,7 +411,9 @@ mod tests {
 
     #[test]
     fn lenient_values() {
-        let a = parse(r#"{"amount":"1,250.5","id":42,"flag":1,"at":1644825600000,"left":604800000,"list":null}"#);
+        let a = parse(
+            r#"{"amount":"1,250.5","id":42,"flag":1,"at":1644825600000,"left":604800000,"list":null}"#,
+        );
         assert_eq!(a.amount, Some(1250.5));
         assert_eq!(a.id.as_deref(), Some("42"));
         assert_eq!(a.flag, Some(true));
@@ -446,7 +448,8 @@ mod tests {
 
     #[test]
     fn round_trip_is_exact() {
-        let json = r#"{"amount":12.5,"id":"7","flag":true,"at":1647417600001,"left":1500,"list":[1,2]}"#;
+        let json =
+            r#"{"amount":12.5,"id":"7","flag":true,"at":1647417600001,"left":1500,"list":[1,2]}"#;
         let a = parse(json);
         let back = serde_json::to_string(&a).unwrap();
         assert_eq!(back, json);

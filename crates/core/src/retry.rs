@@ -1,0 +1,332 @@
+//! When to retry a failed attempt, and how long to wait first.
+//!
+//! [`RetryPolicy::decide`] is a pure function of the attempt's outcome, the request's
+//! idempotency, the time spent so far and a random number, so that every rule is testable
+//! by table. The transport calls it after each failed attempt.
+
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+
+/// The retry rules of a client. Cheap to copy.
+///
+/// Defaults: up to 2 retries; retry on connection errors, timeouts, 408, 429, 500, 502, 503 and
+/// 504; honour `Retry-After` (seconds or HTTP date) and `retry-after-ms` up to 60 s (a longer
+/// wait is not slept: the error is returned with its `retry_after`); otherwise exponential
+/// backoff from 250 ms, capped at 8 s, with full jitter; give up once 2 minutes have passed.
+///
+/// A request that is not idempotent (a POST or PATCH without an idempotency key) is retried
+/// only when it surely did not reach the server (a connection error) or on 429.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// How many retries after the first attempt.
+    pub max_retries: u32,
+    /// The first backoff step.
+    pub base_delay: Duration,
+    /// The largest backoff step.
+    pub max_delay: Duration,
+    /// The longest server-requested wait that is honoured by sleeping.
+    pub max_retry_after: Duration,
+    /// No retry starts after this much time since the first attempt.
+    pub deadline: Option<Duration>,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            deadline: Some(Duration::from_secs(120)),
+        }
+    }
+}
+
+/// What a failed attempt ended with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The connection could not be made: the request never reached the server.
+    Connect,
+    /// No answer in time: the request may have reached the server.
+    Timeout,
+    /// The connection broke after sending: the request may have reached the server.
+    Transport,
+    /// The server answered with this status, maybe asking to wait.
+    Status {
+        /// The status.
+        status: StatusCode,
+        /// The server's `Retry-After` / `retry-after-ms`, if any.
+        retry_after: Option<Duration>,
+    },
+}
+
+/// The policy's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Wait this long, then try again.
+    Retry(Duration),
+    /// Return the error.
+    Stop,
+}
+
+/// Everything the policy needs to know about the call so far.
+#[derive(Clone, Copy, Debug)]
+pub struct Attempt<'a> {
+    /// How many attempts have been made (1 after the first).
+    pub number: u32,
+    /// The request method.
+    pub method: &'a Method,
+    /// Whether the request carries an idempotency key.
+    pub has_idempotency_key: bool,
+    /// Time since the first attempt started.
+    pub elapsed: Duration,
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The same policy with another retry count.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Decides whether to retry after a failed attempt.
+    ///
+    /// `jitter` is a random number in `0.0..1.0` (the transport draws it; tests pass fixed
+    /// values). The backoff delay is `jitter * min(max_delay, base_delay * 2^(attempt - 1))`.
+    pub fn decide(&self, attempt: Attempt<'_>, outcome: Outcome, jitter: f64) -> Decision {
+        if attempt.number > self.max_retries {
+            return Decision::Stop;
+        }
+        let replay_safe = attempt.has_idempotency_key || is_idempotent(attempt.method);
+        let (retryable, retry_after) = match outcome {
+            Outcome::Connect => (true, None),
+            Outcome::Timeout | Outcome::Transport => (replay_safe, None),
+            Outcome::Status {
+                status,
+                retry_after,
+            } => {
+                let allowed = if status == StatusCode::TOO_MANY_REQUESTS {
+                    true
+                } else {
+                    replay_safe && is_retryable_status(status)
+                };
+                (allowed, retry_after)
+            }
+        };
+        if !retryable {
+            return Decision::Stop;
+        }
+        let delay = match retry_after {
+            Some(wait) if wait > self.max_retry_after => return Decision::Stop,
+            Some(wait) => wait,
+            None => self.backoff(attempt.number, jitter),
+        };
+        if let Some(deadline) = self.deadline {
+            if attempt.elapsed + delay > deadline {
+                return Decision::Stop;
+            }
+        }
+        Decision::Retry(delay)
+    }
+
+    /// The full-jitter backoff before retry number `attempt` (1-based).
+    pub fn backoff(&self, attempt: u32, jitter: f64) -> Duration {
+        let exp = attempt.saturating_sub(1).min(30);
+        let step = self
+            .base_delay
+            .checked_mul(1u32 << exp)
+            .unwrap_or(self.max_delay)
+            .min(self.max_delay);
+        let jitter = if jitter.is_finite() {
+            jitter.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        step.mul_f64(jitter)
+    }
+}
+
+/// Whether a method can be replayed without changing the outcome (RFC 9110 section 9.2.2).
+pub fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// Whether a status is worth retrying: 408, 429, 500, 502, 503, 504.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The wait a response asks for: `retry-after-ms`, else `Retry-After` in seconds or as an
+/// HTTP date (relative to `now`). A date in the past means "now" (zero).
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if let Some(ms) = headers
+        .get("retry-after-ms")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+    {
+        return Some(Duration::from_secs_f64(ms / 1000.0));
+    }
+    let value = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    if let Ok(seconds) = value.parse::<f64>() {
+        if seconds.is_finite() && seconds >= 0.0 {
+            return Some(Duration::from_secs_f64(seconds));
+        }
+        return None;
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    const S: fn(u16) -> Outcome = |code| Outcome::Status {
+        status: StatusCode::from_u16(code).unwrap(),
+        retry_after: None,
+    };
+
+    fn attempt(number: u32, method: &Method, key: bool, elapsed_ms: u64) -> Attempt<'_> {
+        Attempt {
+            number,
+            method,
+            has_idempotency_key: key,
+            elapsed: Duration::from_millis(elapsed_ms),
+        }
+    }
+
+    fn ms(v: u64) -> Decision {
+        Decision::Retry(Duration::from_millis(v))
+    }
+
+    #[test]
+    fn decision_table() {
+        let p = RetryPolicy::default();
+        let get = Method::GET;
+        let post = Method::POST;
+        let put = Method::PUT;
+        let patch = Method::PATCH;
+        let ra = |code: u16, secs: u64| Outcome::Status {
+            status: StatusCode::from_u16(code).unwrap(),
+            retry_after: Some(Duration::from_secs(secs)),
+        };
+        #[rustfmt::skip]
+        let table: Vec<(Attempt<'_>, Outcome, f64, Decision, &str)> = vec![
+            (attempt(1, &get, false, 0), S(503), 1.0, ms(250), "GET 503 first retry: full step"),
+            (attempt(2, &get, false, 0), S(503), 1.0, ms(500), "second step doubles"),
+            (attempt(2, &get, false, 0), S(503), 0.5, ms(250), "jitter scales the step"),
+            (attempt(1, &get, false, 0), S(503), 0.0, ms(0), "jitter 0 means no wait"),
+            (attempt(3, &get, false, 0), S(503), 1.0, Decision::Stop, "max_retries 2 reached"),
+            (attempt(1, &get, false, 0), S(500), 1.0, ms(250), "500 retried"),
+            (attempt(1, &get, false, 0), S(502), 1.0, ms(250), "502 retried"),
+            (attempt(1, &get, false, 0), S(504), 1.0, ms(250), "504 retried"),
+            (attempt(1, &get, false, 0), S(408), 1.0, ms(250), "408 retried"),
+            (attempt(1, &get, false, 0), S(429), 1.0, ms(250), "429 retried"),
+            (attempt(1, &get, false, 0), S(400), 1.0, Decision::Stop, "400 never"),
+            (attempt(1, &get, false, 0), S(401), 1.0, Decision::Stop, "401 never"),
+            (attempt(1, &get, false, 0), S(404), 1.0, Decision::Stop, "404 never"),
+            (attempt(1, &get, false, 0), S(422), 1.0, Decision::Stop, "422 never"),
+            (attempt(1, &get, false, 0), S(501), 1.0, Decision::Stop, "501 never"),
+            (attempt(1, &get, false, 0), Outcome::Connect, 1.0, ms(250), "GET connect error"),
+            (attempt(1, &get, false, 0), Outcome::Timeout, 1.0, ms(250), "GET timeout"),
+            (attempt(1, &get, false, 0), Outcome::Transport, 1.0, ms(250), "GET broken connection"),
+            (attempt(1, &put, false, 0), S(503), 1.0, ms(250), "PUT is idempotent"),
+            (attempt(1, &post, false, 0), S(500), 1.0, Decision::Stop, "POST without key: no 500 retry"),
+            (attempt(1, &post, false, 0), S(503), 1.0, Decision::Stop, "POST without key: no 503 retry"),
+            (attempt(1, &post, false, 0), Outcome::Timeout, 1.0, Decision::Stop, "POST without key: timeout may have landed"),
+            (attempt(1, &post, false, 0), Outcome::Transport, 1.0, Decision::Stop, "POST without key: broken after send"),
+            (attempt(1, &post, false, 0), Outcome::Connect, 1.0, ms(250), "POST without key: connect error is safe"),
+            (attempt(1, &post, false, 0), S(429), 1.0, ms(250), "POST without key: 429 is safe"),
+            (attempt(1, &patch, false, 0), S(503), 1.0, Decision::Stop, "PATCH without key"),
+            (attempt(1, &post, true, 0), S(500), 1.0, ms(250), "POST with key: 500 retried"),
+            (attempt(1, &post, true, 0), Outcome::Timeout, 1.0, ms(250), "POST with key: timeout retried"),
+            (attempt(1, &get, false, 0), ra(429, 3), 0.0, ms(3000), "Retry-After honoured, no jitter"),
+            (attempt(1, &get, false, 0), ra(503, 60), 0.5, ms(60_000), "Retry-After at the cap"),
+            (attempt(1, &get, false, 0), ra(503, 61), 0.5, Decision::Stop, "Retry-After over the cap"),
+            (attempt(1, &post, false, 0), ra(503, 1), 1.0, Decision::Stop, "Retry-After does not make a POST safe"),
+            (attempt(1, &get, false, 119_900), S(503), 1.0, Decision::Stop, "deadline would pass"),
+            (attempt(1, &get, false, 119_700), S(503), 1.0, ms(250), "deadline not yet"),
+            (attempt(1, &get, false, 100_000), ra(429, 30), 1.0, Decision::Stop, "Retry-After past the deadline"),
+        ];
+        for (a, outcome, jitter, expected, why) in table {
+            assert_eq!(p.decide(a, outcome, jitter), expected, "{why}");
+        }
+    }
+
+    #[test]
+    fn backoff_is_capped_and_never_overflows() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff(6, 1.0), Duration::from_secs(8));
+        assert_eq!(p.backoff(100, 1.0), Duration::from_secs(8));
+        assert_eq!(p.backoff(u32::MAX, 1.0), Duration::from_secs(8));
+        assert_eq!(p.backoff(1, f64::NAN), Duration::ZERO);
+        assert_eq!(p.backoff(1, 7.0), Duration::from_millis(250));
+        let never = RetryPolicy::never();
+        assert_eq!(
+            never.decide(attempt(1, &Method::GET, false, 0), S(503), 1.0),
+            Decision::Stop
+        );
+        let more = RetryPolicy::default().with_max_retries(5);
+        assert_eq!(
+            more.decide(attempt(5, &Method::GET, false, 0), S(503), 1.0),
+            ms(4000)
+        );
+    }
+
+    #[test]
+    fn retry_after_headers() {
+        let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        let h = |name: &'static str, value: &str| {
+            let mut map = HeaderMap::new();
+            map.insert(name, HeaderValue::from_str(value).unwrap());
+            map
+        };
+        let secs = Duration::from_secs;
+        assert_eq!(retry_after(&h("retry-after", "3"), now), Some(secs(3)));
+        assert_eq!(retry_after(&h("retry-after", " 0 "), now), Some(secs(0)));
+        assert_eq!(
+            retry_after(&h("retry-after", "1.5"), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            retry_after(&h("retry-after", "Sun, 06 Nov 1994 08:49:47 GMT"), now),
+            Some(secs(10))
+        );
+        assert_eq!(
+            retry_after(&h("retry-after", "Sun, 06 Nov 1994 08:49:00 GMT"), now),
+            Some(secs(0))
+        );
+        assert_eq!(retry_after(&h("retry-after", "soon"), now), None);
+        assert_eq!(retry_after(&h("retry-after", "-5"), now), None);
+        assert_eq!(
+            retry_after(&h("retry-after-ms", "250"), now),
+            Some(Duration::from_millis(250))
+        );
+        let mut both = h("retry-after", "10");
+        both.insert("retry-after-ms", HeaderValue::from_static("1500"));
+        assert_eq!(retry_after(&both, now), Some(Duration::from_millis(1500)));
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+}

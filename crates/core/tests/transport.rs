@@ -1,0 +1,784 @@
+//! The transport's behaviour against real HTTP servers on 127.0.0.1.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use questkit_core::{
+    Auth, Error, ErrorDetails, RetryPolicy, SecretString, TokenSource, Transport, TransportBuilder,
+};
+use serde::Deserialize;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const KEY: &str = "sk_test_very_secret";
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+        ..RetryPolicy::default()
+    }
+}
+
+fn builder(server: &MockServer) -> TransportBuilder {
+    Transport::builder("test")
+        .base_url(format!("{}/v1", server.uri()))
+        .auth(Auth::header("X-API-KEY", KEY))
+        .retry_policy(fast_retries())
+}
+
+fn client(server: &MockServer) -> Transport {
+    builder(server).build().unwrap()
+}
+
+fn vendor_parser(body: &[u8]) -> Option<ErrorDetails> {
+    #[derive(Deserialize)]
+    struct Body {
+        error: String,
+        code: Option<String>,
+    }
+    let body: Body = serde_json::from_slice(body).ok()?;
+    let details = ErrorDetails::message(body.error);
+    Some(match body.code {
+        Some(code) => details.with_code(code),
+        None => details,
+    })
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+struct Metric {
+    id: String,
+    current: f64,
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap()
+}
+
+#[tokio::test]
+async fn sends_auth_user_agent_and_base_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users/u1/metrics/words"))
+        .and(header("X-API-KEY", KEY))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"id": "m", "current": 3.5})),
+        )
+        .mount(&server)
+        .await;
+    let metric: Metric = client(&server)
+        .get("users/{id}/metrics/{key}", &["u1", "words"])
+        .await
+        .unwrap();
+    assert_eq!(
+        metric,
+        Metric {
+            id: "m".into(),
+            current: 3.5
+        }
+    );
+    let sent = &requests(&server).await[0];
+    let agent = sent.headers.get("user-agent").unwrap().to_str().unwrap();
+    assert!(agent.starts_with("questkit/"), "{agent}");
+}
+
+#[tokio::test]
+async fn retries_503_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
+        .mount(&server)
+        .await;
+    let raw = client(&server)
+        .get::<Metric>("m", &[])
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(raw.attempts, 3);
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn gives_up_after_max_retries_and_says_how_many_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(503).set_body_string(r#"{"error":"down for maintenance"}"#),
+        )
+        .mount(&server)
+        .await;
+    let err = builder(&server)
+        .error_parser(vendor_parser)
+        .build()
+        .unwrap()
+        .get::<Metric>("m", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(err.attempts(), 3);
+    assert!(err.is_retryable());
+    let shown = err.to_string();
+    assert!(
+        shown.contains("503")
+            && shown.contains("down for maintenance")
+            && shown.contains("3 attempts"),
+        "{shown}"
+    );
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn honours_retry_after_seconds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    client(&server).get::<Metric>("m", &[]).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn honours_retry_after_http_date() {
+    let server = MockServer::start().await;
+    // Two seconds ahead: HTTP dates have whole seconds, so the wait is between 1 and 2 s.
+    let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", at.as_str()))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    client(&server).get::<Metric>("m", &[]).await.unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_cap_is_returned_not_slept() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+        .mount(&server)
+        .await;
+    let started = Instant::now();
+    let err = client(&server).get::<Metric>("m", &[]).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert!(err.is_rate_limited());
+    assert_eq!(err.attempts(), 1);
+}
+
+#[tokio::test]
+async fn post_without_idempotency_key_is_not_retried_on_500() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .post::<Metric>("events", &[])
+        .json(&serde_json::json!({"value": 1}))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn post_is_retried_on_429_even_without_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .post::<Metric>("events", &[])
+        .await
+        .unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(requests(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn post_with_idempotency_key_is_retried_with_the_same_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(2)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_string(r#"{"id":"e","current":2}"#))
+        .mount(&server)
+        .await;
+    let transport = client(&server);
+    // A generated key: one per logical call, reused on every attempt.
+    transport
+        .post::<Metric>("events", &[])
+        .json(&serde_json::json!({"value": 1}))
+        .idempotency_header("idempotency-key")
+        .await
+        .unwrap();
+    let keys: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("idempotency-key")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(keys.len(), 3);
+    assert!(keys.iter().all(|k| k == &keys[0]));
+    assert!(uuid::Uuid::parse_str(&keys[0]).is_ok(), "{}", keys[0]);
+    let bodies: Vec<_> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.body.clone())
+        .collect();
+    assert!(bodies.iter().all(|b| b == br#"{"value":1}"#));
+
+    // A caller's key is sent as given; the next logical call gets a fresh generated key.
+    server.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_string(r#"{"id":"e","current":2}"#))
+        .mount(&server)
+        .await;
+    transport
+        .post::<Metric>("events", &[])
+        .idempotency_header("idempotency-key")
+        .idempotency_key("essay-42")
+        .await
+        .unwrap();
+    transport
+        .post::<Metric>("events", &[])
+        .idempotency_header("idempotency-key")
+        .await
+        .unwrap();
+    let sent = requests(&server).await;
+    assert_eq!(sent[0].headers.get("idempotency-key").unwrap(), "essay-42");
+    assert_ne!(
+        sent[1]
+            .headers
+            .get("idempotency-key")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        keys[0]
+    );
+}
+
+#[tokio::test]
+async fn slow_server_gives_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("{}")
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let transport = builder(&server)
+        .timeout(Duration::from_millis(200))
+        .max_retries(1)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = transport
+        .get::<serde_json::Value>("slow", &[])
+        .await
+        .unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(err.attempts(), 2);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    // A per-call timeout overrides the client's.
+    let err = client(&server)
+        .get::<serde_json::Value>("slow", &[])
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { attempts: 1 }), "{err:?}");
+}
+
+#[tokio::test]
+async fn body_over_the_limit_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(2048)))
+        .mount(&server)
+        .await;
+    let err = builder(&server)
+        .max_body_size(1024)
+        .build()
+        .unwrap()
+        .get::<String>("big", &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 1024 }),
+        "{err:?}"
+    );
+}
+
+/// A server that streams a chunked body with no length, to check the limit while reading.
+async fn chunked_server(chunks: usize, chunk_size: usize) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = format!("{:x}\r\n{}\r\n", chunk_size, "7".repeat(chunk_size));
+                for _ in 0..chunks {
+                    if socket.write_all(chunk.as_bytes()).await.is_err() {
+                        return; // the client hung up: what the limit should make it do
+                    }
+                }
+                let _ = socket.write_all(b"0\r\n\r\n").await;
+            });
+        }
+    });
+    format!("http://{addr}/v1")
+}
+
+#[tokio::test]
+async fn streamed_body_over_the_limit_is_refused_while_reading() {
+    let base = chunked_server(10_000, 1024).await; // 10 MB if read whole
+    let transport = Transport::builder("test")
+        .base_url(&base)
+        .max_body_size(64 * 1024)
+        .build()
+        .unwrap();
+    let err = transport
+        .get::<serde_json::Value>("stream", &[])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BodyTooLarge { limit: 65536 }),
+        "{err:?}"
+    );
+
+    // Several chunks under the limit are joined into one body.
+    let base = chunked_server(3, 4).await;
+    let transport = Transport::builder("test").base_url(&base).build().unwrap();
+    let raw = transport
+        .get::<u64>("stream", &[])
+        .send_raw()
+        .await
+        .unwrap();
+    assert_eq!(&raw.body[..], b"777777777777");
+    assert_eq!(raw.json::<u64>().unwrap(), 777_777_777_777);
+}
+
+#[tokio::test]
+async fn html_error_page_is_an_api_error_with_its_status() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_raw(
+                    "<html><body><h1>502 Bad Gateway</h1></body></html>",
+                    "text/html",
+                )
+                .insert_header("x-request-id", "req-123"),
+        )
+        .mount(&server)
+        .await;
+    let err = builder(&server)
+        .error_parser(vendor_parser)
+        .max_retries(0)
+        .build()
+        .unwrap()
+        .get::<Metric>("m", &[])
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an Api error");
+    assert_eq!(api.status.as_u16(), 502);
+    assert_eq!(api.message, "Bad Gateway");
+    assert!(api.body_text().contains("<h1>"));
+    assert_eq!(err.request_id(), Some("req-123"));
+    assert!(err.to_string().contains("req-123"));
+}
+
+#[tokio::test]
+async fn empty_and_vendor_error_bodies() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/empty"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/vendor"))
+        .respond_with(
+            ResponseTemplate::new(422).set_body_string(
+                r#"{"error":"metric value must be positive","code":"invalid_value"}"#,
+            ),
+        )
+        .mount(&server)
+        .await;
+    let t = builder(&server)
+        .error_parser(vendor_parser)
+        .build()
+        .unwrap();
+    let err = t.get::<Metric>("empty", &[]).await.unwrap_err();
+    assert!(err.is_not_found());
+    assert_eq!(err.api().unwrap().message, "Not Found");
+    let err = t.get::<Metric>("vendor", &[]).await.unwrap_err();
+    assert_eq!(err.code(), Some("invalid_value"));
+    assert_eq!(err.api().unwrap().message, "metric value must be positive");
+    assert!(!err.is_retryable());
+}
+
+#[tokio::test]
+async fn decode_error_names_the_failing_field() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(
+                r#"{"items":[{"id":"a","current":1},{"id":"b","current":"lots"}]}"#,
+            ),
+        )
+        .mount(&server)
+        .await;
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct List {
+        items: Vec<Metric>,
+    }
+    let err = client(&server).get::<List>("list", &[]).await.unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path, "items[1].current");
+    assert!(decode.snippet.starts_with(r#"{"items""#));
+    assert!(err.to_string().contains("items[1].current"), "{err}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+}
+
+#[tokio::test]
+async fn malformed_json_and_trailing_garbage_are_decode_errors() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/broken"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id": "a", "curr"#))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/trailing"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"a","current":1} extra"#))
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/empty"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let t = client(&server);
+    assert!(matches!(
+        t.get::<Metric>("broken", &[]).await,
+        Err(Error::Decode(_))
+    ));
+    assert!(matches!(
+        t.get::<Metric>("trailing", &[]).await,
+        Err(Error::Decode(_))
+    ));
+    // An empty 204 is fine for a call that expects nothing.
+    t.get::<()>("empty", &[]).await.unwrap();
+    assert_eq!(t.get::<Option<Metric>>("empty", &[]).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn redirects_keep_credentials_only_on_the_same_origin() {
+    let home = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(path("/v1/moved"))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/landing", elsewhere.uri())),
+        )
+        .mount(&home)
+        .await;
+    Mock::given(path("/v1/local"))
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/v1/target"))
+        .mount(&home)
+        .await;
+    Mock::given(path("/v1/target"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
+        .mount(&home)
+        .await;
+    Mock::given(path("/landing"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("2"))
+        .mount(&elsewhere)
+        .await;
+
+    let t = Transport::builder("test")
+        .base_url(format!("{}/v1", home.uri()))
+        .auth(Auth::header("X-API-KEY", KEY).and(Auth::bearer("tok_secret")))
+        .build()
+        .unwrap();
+    assert_eq!(t.get::<u32>("moved", &[]).await.unwrap(), 2);
+    let landed = &requests(&elsewhere).await[0];
+    assert!(landed.headers.get("x-api-key").is_none());
+    assert!(landed.headers.get("authorization").is_none());
+
+    assert_eq!(t.get::<u32>("local", &[]).await.unwrap(), 1);
+    let target = requests(&home)
+        .await
+        .into_iter()
+        .find(|r| r.url.path() == "/v1/target")
+        .unwrap();
+    assert_eq!(target.headers.get("x-api-key").unwrap(), KEY);
+}
+
+#[tokio::test]
+async fn redirect_loops_are_cut() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/loop"))
+        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/v1/loop"))
+        .mount(&server)
+        .await;
+    let err = client(&server).get::<u32>("loop", &[]).await.unwrap_err();
+    assert!(matches!(err, Error::Redirect { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn hostile_ids_stay_one_segment_and_query_repeats_keys() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("null"))
+        .mount(&server)
+        .await;
+    let t = client(&server);
+    t.get::<()>("users/{id}/streak", &["a/../b?x#"])
+        .query_each("userIds", ["a", "b&c"])
+        .query_opt("limit", None::<u32>)
+        .query_opt("offset", Some(10))
+        .await
+        .unwrap();
+    let sent = &requests(&server).await[0];
+    assert_eq!(sent.url.path(), "/v1/users/a%2F..%2Fb%3Fx%23/streak");
+    assert_eq!(sent.url.query(), Some("userIds=a&userIds=b%26c&offset=10"));
+
+    let err = t.get::<()>("users/{id}", &[""]).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    let err = t.get::<()>("users/{id}", &[".."]).await.unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert_eq!(
+        requests(&server).await.len(),
+        1,
+        "invalid input never reaches the server"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_a_connect_error_retried() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let t = Transport::builder("test")
+        .base_url(format!("http://{addr}/v1"))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let err = t.post::<()>("events", &[]).await.unwrap_err();
+    assert!(matches!(err, Error::Connect { attempts: 3, .. }), "{err:?}");
+    assert!(err.is_retryable());
+}
+
+struct CountingSource {
+    logins: AtomicU32,
+}
+
+impl TokenSource for CountingSource {
+    fn token<'a>(
+        &'a self,
+        _t: &'a Transport,
+    ) -> BoxFuture<'a, questkit_core::Result<SecretString>> {
+        Box::pin(async move {
+            let n = self.logins.load(Ordering::SeqCst);
+            Ok(SecretString::new(format!("token-{n}")))
+        })
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        _t: &'a Transport,
+        rejected: &'a SecretString,
+    ) -> BoxFuture<'a, questkit_core::Result<SecretString>> {
+        Box::pin(async move {
+            let expected = format!("token-{}", self.logins.load(Ordering::SeqCst));
+            assert_eq!(
+                rejected.expose(),
+                expected,
+                "refresh gets the refused token"
+            );
+            let n = self.logins.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(SecretString::new(format!("token-{n}")))
+        })
+    }
+}
+
+#[tokio::test]
+async fn token_source_is_refreshed_once_after_401() {
+    let server = MockServer::start().await;
+    Mock::given(header("authorization", "Bearer token-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("7"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .with_priority(10)
+        .mount(&server)
+        .await;
+    let source = Arc::new(CountingSource {
+        logins: AtomicU32::new(0),
+    });
+    let t = Transport::builder("test")
+        .base_url(server.uri())
+        .auth(Auth::header("apikey", "app").and(Auth::shared_token_source(source.clone())))
+        .build()
+        .unwrap();
+    assert_eq!(t.get::<u32>("x", &[]).await.unwrap(), 7);
+    assert_eq!(source.logins.load(Ordering::SeqCst), 1);
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    assert_eq!(
+        sent[0].headers.get("authorization").unwrap(),
+        "Bearer token-0"
+    );
+    assert_eq!(sent[1].headers.get("apikey").unwrap(), "app");
+
+    // A server that refuses every token: one refresh per call, then the 401 is returned.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let err = t.get::<u32>("x", &[]).await.unwrap_err();
+    assert!(err.is_auth());
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "token-1 refused, refreshed once to token-2, refused"
+    );
+    assert_eq!(source.logins.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn secrets_never_show_in_debug_display_or_traces() {
+    use std::io::Write;
+    #[derive(Clone, Default)]
+    struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
+    impl Write for Buf {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"error":"bad key"}"#))
+        .mount(&server)
+        .await;
+    let t = builder(&server)
+        .error_parser(vendor_parser)
+        .build()
+        .unwrap();
+    let err = t
+        .get::<Metric>("users/{id}", &["private-user-42"])
+        .await
+        .unwrap_err();
+    let texts = [
+        format!("{t:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        format!("{:?}", Auth::header("X-API-KEY", KEY)),
+        format!("{:?}", SecretString::new(KEY)),
+    ];
+    for text in &texts {
+        assert!(!text.contains(KEY), "{text}");
+    }
+    let traces = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    assert!(traces.contains("questkit.request"), "{traces}");
+    assert!(
+        traces.contains("users/{id}"),
+        "the path template is traced: {traces}"
+    );
+    assert!(!traces.contains(KEY), "{traces}");
+    assert!(
+        !traces.contains("private-user-42"),
+        "user ids stay out of traces: {traces}"
+    );
+    assert!(
+        !traces.contains("bad key"),
+        "bodies stay out of traces: {traces}"
+    );
+}
+
+#[tokio::test]
+async fn next_links_must_stay_on_the_base_origin() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/items"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("[1]"))
+        .mount(&server)
+        .await;
+    let t = client(&server);
+    let same: Vec<u32> = t
+        .get_url(&format!("{}/v1/items?page=2", server.uri()))
+        .await
+        .unwrap();
+    assert_eq!(same, vec![1]);
+    let err = t
+        .get_url::<Vec<u32>>("https://evil.example/v1/items")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+}

@@ -1,0 +1,1 @@
+//! The giftoin mock API (mounted endpoints are added with the giftoin client).

@@ -1,0 +1,1 @@
+//! The goals mock API (mounted endpoints are added with the goals client).

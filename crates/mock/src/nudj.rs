@@ -1,0 +1,1 @@
+//! The nudj mock API (mounted endpoints are added with the nudj client).

@@ -1,0 +1,1 @@
+//! The trophy mock API (mounted endpoints are added with the trophy client).
