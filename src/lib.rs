@@ -1,5 +1,30 @@
 //! questkit: typed async clients for gamification progress APIs.
+//!
+//! One consistent client design over four upstream services, each behind a cargo feature
+//! (all on by default):
+//!
+//! | module | API | crate |
+//! |---|---|---|
+//! | [`trophy`] | Trophy metrics, achievements, streaks, points, leaderboards | `questkit-trophy` |
+//! | [`nudj`] | Nudj criteria achievements, rewards, leaderboards, streaks | `questkit-nudj` |
+//! | [`goals`] | Epixel MLM "Profiles - Goals" | `questkit-goals` |
+//! | [`giftoin`] | Giftoin collection challenges and orders | `questkit-giftoin` |
+//! | [`mock`] | mock servers of all four (feature `mock`) | `questkit-mock` |
+//!
+//! Every client shares [`core`]: one [`Error`] type, retries with backoff, timeouts, secrets
+//! that never print, and the [`Progress`] view.
 #![deny(missing_docs)]
 
 pub use questkit_core as core;
-pub use questkit_core::{Progress, HasProgress, SecretString};
+pub use questkit_core::{Error, HasProgress, Progress, Result, SecretString};
+
+#[cfg(feature = "giftoin")]
+pub use questkit_giftoin as giftoin;
+#[cfg(feature = "goals")]
+pub use questkit_goals as goals;
+#[cfg(feature = "mock")]
+pub use questkit_mock as mock;
+#[cfg(feature = "nudj")]
+pub use questkit_nudj as nudj;
+#[cfg(feature = "trophy")]
+pub use questkit_trophy as trophy;
