@@ -28,3 +28,8 @@ pub use questkit_mock as mock;
 pub use questkit_nudj as nudj;
 #[cfg(feature = "trophy")]
 pub use questkit_trophy as trophy;
+
+/// The README's code blocks, compiled as doc tests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
