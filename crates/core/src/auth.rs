@@ -173,3 +173,33 @@ pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue> {
     value.set_sensitive(true);
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prepared_header_values_are_sensitive() {
+        let auth = Auth::header("apikey", "k1")
+            .and(Auth::bearer("t1"))
+            .and(Auth::header("api-signature", "s1"));
+        let prepared = auth.prepare().unwrap();
+        assert_eq!(prepared.headers.len(), 3);
+        assert!(prepared.headers.iter().all(|(_, v)| v.is_sensitive()));
+        assert_eq!(prepared.headers[1].1, "Bearer t1");
+        assert!(prepared.is_credential(&HeaderName::from_static("apikey")));
+        assert!(prepared.is_credential(&AUTHORIZATION));
+        assert!(!prepared.is_credential(&HeaderName::from_static("accept")));
+        assert!(
+            bearer_header(&SecretString::new("x"))
+                .unwrap()
+                .is_sensitive()
+        );
+        assert!(Auth::none().is_none());
+        let debug = format!("{auth:?}");
+        assert!(
+            !debug.contains("k1") && !debug.contains("t1") && !debug.contains("s1"),
+            "{debug}"
+        );
+    }
+}

@@ -782,3 +782,61 @@ async fn next_links_must_stay_on_the_base_origin() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn injected_client_default_and_per_call_headers_are_used() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
+        .mount(&server)
+        .await;
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert(
+        "x-injected",
+        reqwest::header::HeaderValue::from_static("yes"),
+    );
+    let own = reqwest::Client::builder()
+        .default_headers(defaults)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let t = builder(&server)
+        .http_client(own)
+        .header("Tenant-ID", "tenant-7")
+        .user_agent("my-app/2.3")
+        .build()
+        .unwrap();
+    let _: u32 = t.get("x", &[]).header("x-language", "fr").await.unwrap();
+    let sent = &requests(&server).await[0];
+    assert_eq!(sent.headers.get("x-injected").unwrap(), "yes");
+    assert_eq!(sent.headers.get("tenant-id").unwrap(), "tenant-7");
+    assert_eq!(sent.headers.get("x-language").unwrap(), "fr");
+    let agent = sent.headers.get("user-agent").unwrap().to_str().unwrap();
+    assert!(
+        agent.starts_with("questkit/") && agent.ends_with(" my-app/2.3"),
+        "{agent}"
+    );
+
+    // An invalid per-call header fails the call before anything is sent.
+    let err = t
+        .get::<u32>("x", &[])
+        .header("bad name", "v")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn error_bodies_are_kept_but_capped() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("e".repeat(10_000)))
+        .mount(&server)
+        .await;
+    let err = client(&server).get::<u32>("x", &[]).await.unwrap_err();
+    let api = err.api().unwrap();
+    assert_eq!(api.body.len(), questkit_core::error::ERROR_BODY_CAP);
+    assert_eq!(api.status.as_u16(), 400);
+    assert!(err.to_string().len() < 300, "Display stays one short line");
+}
