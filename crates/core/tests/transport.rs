@@ -54,6 +54,20 @@ struct Metric {
     current: f64,
 }
 
+/// Answers the next `n` requests of `verb` with `failure`, then every later one with a metric.
+async fn fail_then_succeed(server: &MockServer, verb: &str, n: u64, failure: ResponseTemplate) {
+    Mock::given(method(verb))
+        .respond_with(failure)
+        .up_to_n_times(n)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method(verb))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
+        .mount(server)
+        .await;
+}
+
 async fn requests(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap()
 }
@@ -89,16 +103,7 @@ async fn sends_auth_user_agent_and_base_path() {
 #[tokio::test]
 async fn retries_503_then_succeeds() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
-        .mount(&server)
-        .await;
+    fail_then_succeed(&server, "GET", 2, ResponseTemplate::new(503)).await;
     let raw = client(&server)
         .get::<Metric>("m", &[])
         .send_raw()
@@ -138,49 +143,22 @@ async fn gives_up_after_max_retries_and_says_how_many_attempts() {
 }
 
 #[tokio::test]
-async fn honours_retry_after_seconds() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
-        .mount(&server)
-        .await;
-    let started = Instant::now();
-    client(&server).get::<Metric>("m", &[]).await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
-}
-
-#[tokio::test]
-async fn honours_retry_after_http_date() {
-    let server = MockServer::start().await;
-    // Two seconds ahead: HTTP dates have whole seconds, so the wait is between 1 and 2 s.
-    let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", at.as_str()))
-        .up_to_n_times(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m","current":1}"#))
-        .mount(&server)
-        .await;
-    let started = Instant::now();
-    client(&server).get::<Metric>("m", &[]).await.unwrap();
-    assert!(
-        started.elapsed() >= Duration::from_millis(900),
-        "{:?}",
-        started.elapsed()
-    );
+async fn honours_retry_after_in_seconds_and_as_http_date() {
+    // Two seconds ahead: HTTP dates have whole seconds, so that wait is between 1 and 2 s.
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    let cases = [(429, "1".to_owned(), 1000), (503, date, 900)];
+    for (status, value, min_wait_ms) in cases {
+        let server = MockServer::start().await;
+        let failure = ResponseTemplate::new(status).insert_header("Retry-After", value.as_str());
+        fail_then_succeed(&server, "GET", 1, failure).await;
+        let started = Instant::now();
+        client(&server).get::<Metric>("m", &[]).await.unwrap();
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(min_wait_ms),
+            "{value}: {waited:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -232,16 +210,7 @@ async fn post_is_retried_on_429_even_without_key() {
 #[tokio::test]
 async fn post_with_idempotency_key_is_retried_with_the_same_key() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(500))
-        .up_to_n_times(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_string(r#"{"id":"e","current":2}"#))
-        .mount(&server)
-        .await;
+    fail_then_succeed(&server, "POST", 2, ResponseTemplate::new(500)).await;
     let transport = client(&server);
     // A generated key: one per logical call, reused on every attempt.
     transport
