@@ -144,11 +144,15 @@ async fn gives_up_after_max_retries_and_says_how_many_attempts() {
 
 #[tokio::test]
 async fn honours_retry_after_in_seconds_and_as_http_date() {
-    // Two seconds ahead: HTTP dates have whole seconds, so that wait is between 1 and 2 s.
-    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
-    let cases = [(429, "1".to_owned(), 1000), (503, date, 900)];
+    // The date is two seconds ahead when the case starts; HTTP dates have whole seconds, so
+    // that wait is between 1 and 2 s.
+    let in_two_seconds =
+        || httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(2));
+    type Case = (u16, fn() -> String, u64);
+    let cases: [Case; 2] = [(429, || "1".to_owned(), 1000), (503, in_two_seconds, 900)];
     for (status, value, min_wait_ms) in cases {
         let server = MockServer::start().await;
+        let value = value();
         let failure = ResponseTemplate::new(status).insert_header("Retry-After", value.as_str());
         fail_then_succeed(&server, "GET", 1, failure).await;
         let started = Instant::now();
