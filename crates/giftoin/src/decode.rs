@@ -1,0 +1,256 @@
+//! Reading Giftoin responses: bare or enveloped results, and error bodies.
+//!
+//! A body is decoded straight into the typed model. To know whether it is enveloped, the top
+//! level is scanned once first without building a JSON tree ([`Shape`]): the keys are read and
+//! every value skipped, except a `status` object, which is small.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use questkit_core::reqwest::StatusCode;
+use questkit_core::{ApiError, Error, ErrorDetails, RawResponse, Result, decode_json};
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::envelope::ResponseStatus;
+use crate::error::ErrorBody;
+
+/// The error parser given to the transport: `{status: {errorCode, errorMessage}}` to the core
+/// error's code (the number, as text) and message. Anything else returns `None`, and the core
+/// falls back to the HTTP status.
+pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorDetails> {
+    let body = ErrorBody::parse(body)?;
+    details(body.status.as_ref()?)
+}
+
+fn details(status: &ResponseStatus) -> Option<ErrorDetails> {
+    let message = status
+        .error_message
+        .as_deref()
+        .filter(|m| !m.trim().is_empty());
+    let details = match (message, status.error_code) {
+        (Some(message), _) => ErrorDetails::message(message),
+        (None, Some(_)) => ErrorDetails::default(),
+        (None, None) => return None,
+    };
+    Some(match status.error_code {
+        Some(code) => details.with_code(code.to_string()),
+        None => details,
+    })
+}
+
+/// Decodes a success body into `T`, bare or inside `{data, status}`. A 2xx body that carries
+/// only an error status (`{"status": {"errorCode": 5250, ...}}`, or `data: null` next to it)
+/// becomes an [`Error::Api`] with Giftoin's code.
+pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
+    let shape = Shape::of(&raw.body);
+    shape.check_error(raw)?;
+    if shape.is_envelope() {
+        decode_json::<Data<T>>(raw).map(|d| d.data)
+    } else {
+        decode_json::<T>(raw)
+    }
+}
+
+/// Like [`decode_payload`] for a list, where `null` (bare or as `data`) reads as empty.
+pub(crate) fn decode_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<T>> {
+    let shape = Shape::of(&raw.body);
+    shape.check_error(raw)?;
+    let list = if shape.is_envelope() {
+        decode_json::<Data<Option<Vec<T>>>>(raw)?.data
+    } else {
+        decode_json::<Option<Vec<T>>>(raw)?
+    };
+    Ok(list.unwrap_or_default())
+}
+
+/// The `data` member of an envelope (a missing `data` reads as `null`).
+#[derive(Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+/// The top level of a body: whether it is an object with `data`, and its `status` object.
+#[derive(Default)]
+struct Shape {
+    has_data: bool,
+    data_is_null: bool,
+    status: StatusField,
+}
+
+#[derive(Default)]
+enum StatusField {
+    /// No `status` key (or the body is not an object).
+    #[default]
+    Absent,
+    /// `status: null`.
+    Null,
+    /// An envelope status object.
+    Object(Box<ResponseStatus>),
+    /// A string or anything else: a model's own `status` field (programs, orders).
+    Other,
+}
+
+impl Shape {
+    /// Scans `body`; a body that is not a JSON object (or not JSON) has the default shape, and
+    /// the typed decode that follows reports what is wrong with it.
+    fn of(body: &[u8]) -> Shape {
+        serde_json::from_slice(body).unwrap_or_default()
+    }
+
+    /// An object with a `data` key whose `status`, if any, is an object or null.
+    fn is_envelope(&self) -> bool {
+        self.has_data && !matches!(self.status, StatusField::Other)
+    }
+
+    /// An error status with no data is Giftoin's error body inside a success response.
+    fn check_error(&self, raw: &RawResponse) -> Result<()> {
+        let StatusField::Object(status) = &self.status else {
+            return Ok(());
+        };
+        if self.has_data && !self.data_is_null {
+            return Ok(());
+        }
+        let Some(code) = status.error_code.filter(|c| c.is_error()) else {
+            return Ok(());
+        };
+        let Some(mut details) = details(status) else {
+            return Ok(());
+        };
+        if let Some(http) = code
+            .http_status()
+            .and_then(|s| StatusCode::from_u16(s).ok())
+        {
+            details = details.with_status(http);
+        }
+        Err(Error::from(ApiError::from_details(
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            details,
+        )))
+    }
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct ShapeVisitor;
+
+        impl<'de> Visitor<'de> for ShapeVisitor {
+            type Value = Shape;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Shape, A::Error> {
+                let mut shape = Shape::default();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "data" => {
+                            shape.has_data = true;
+                            shape.data_is_null = map.next_value::<Option<IgnoredAny>>()?.is_none();
+                        }
+                        "status" => shape.status = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(shape)
+            }
+        }
+
+        deserializer.deserialize_map(ShapeVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct StatusVisitor;
+
+        impl<'de> Visitor<'de> for StatusVisitor {
+            type Value = StatusField;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a status object, null or a status value")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<StatusField, A::Error> {
+                let status =
+                    ResponseStatus::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(StatusField::Object(Box::new(status)))
+            }
+
+            fn visit_unit<E>(self) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Null)
+            }
+
+            fn visit_none<E>(self) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Null)
+            }
+
+            fn visit_str<E>(self, _: &str) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Other)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Other)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Other)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Other)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> std::result::Result<StatusField, E> {
+                Ok(StatusField::Other)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<StatusField, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(StatusField::Other)
+            }
+        }
+
+        deserializer.deserialize_any(StatusVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(json: &str) -> Shape {
+        Shape::of(json.as_bytes())
+    }
+
+    #[test]
+    fn shapes() {
+        assert!(shape(r#"{"data": [], "status": {"timestamp": "1"}}"#).is_envelope());
+        assert!(shape(r#"{"data": {}}"#).is_envelope());
+        assert!(shape(r#"{"data": {}, "status": null}"#).is_envelope());
+        assert!(!shape(r#"{"orderId": "o", "status": "created"}"#).is_envelope());
+        assert!(!shape(r#"{"data": "x", "status": "created"}"#).is_envelope());
+        assert!(!shape(r#"[{"data": 1}]"#).is_envelope());
+        assert!(!shape(r#"{"status": {"errorCode": 1002}}"#).is_envelope());
+        assert!(!shape("not json").is_envelope());
+        assert!(!shape("").is_envelope());
+        let error = shape(
+            r#"{"data": null, "status": {"errorCode": 5250, "errorMessage": "Campaign not found"}}"#,
+        );
+        assert!(error.data_is_null && matches!(error.status, StatusField::Object(_)));
+    }
+}

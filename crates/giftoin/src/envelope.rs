@@ -1,0 +1,190 @@
+//! The response envelope `{data, status}` and its status object.
+//!
+//! Giftoin's conventions page says every response wraps its result in `data` next to a `status`
+//! object, while the endpoint pages show bare results. [`Payload`] reads either form, so the
+//! client keeps working whichever one the server sends.
+
+use chrono::{DateTime, Utc};
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::error::ErrorCode;
+
+/// The `status` object of an envelope or error body.
+///
+/// Giftoin includes it "when possible", on success and on failure; every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ResponseStatus {
+    /// Server time when the call ran. Sent as a string of epoch milliseconds, written back the
+    /// same way.
+    #[serde(
+        default,
+        with = "crate::serde_util::epoch_millis_string::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timestamp: Option<DateTime<Utc>>,
+    /// Giftoin's numeric error code; on some errors it is simply the HTTP status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<ErrorCode>,
+    /// A human-readable explanation of the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+}
+
+/// A result wrapped the documented way: `{"data": ..., "status": {...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Envelope<T> {
+    /// The result of the call.
+    pub data: T,
+    /// Server time and error details, when the server includes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ResponseStatus>,
+}
+
+impl<T> Envelope<T> {
+    /// Wraps a result with an optional status (used by mocks and tests).
+    pub fn new(data: T, status: Option<ResponseStatus>) -> Self {
+        Envelope { data, status }
+    }
+}
+
+/// A response body that is either the bare result or the result inside an [`Envelope`].
+///
+/// A JSON object is read as an envelope when it has a `data` key and its `status`, if any, is an
+/// object. Programs and orders carry a *string* `status`, so they are never mistaken for one.
+///
+/// ```
+/// use questkit_giftoin::envelope::Payload;
+///
+/// let bare: Payload<Vec<u32>> = serde_json::from_str("[1, 2]").unwrap();
+/// let wrapped: Payload<Vec<u32>> =
+///     serde_json::from_str(r#"{"data": [1, 2], "status": {"timestamp": "1708777200000"}}"#).unwrap();
+/// assert_eq!(bare.data(), wrapped.data());
+/// assert!(wrapped.status().is_some());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload<T> {
+    /// The result as the endpoint pages show it.
+    Bare(T),
+    /// The result inside the documented envelope.
+    Enveloped(Envelope<T>),
+}
+
+impl<T> Payload<T> {
+    /// The result, whichever form it came in.
+    pub fn data(&self) -> &T {
+        match self {
+            Payload::Bare(data) => data,
+            Payload::Enveloped(envelope) => &envelope.data,
+        }
+    }
+
+    /// Takes the result out, whichever form it came in.
+    pub fn into_data(self) -> T {
+        match self {
+            Payload::Bare(data) => data,
+            Payload::Enveloped(envelope) => envelope.data,
+        }
+    }
+
+    /// The envelope's status object, when the body was enveloped and had one.
+    pub fn status(&self) -> Option<&ResponseStatus> {
+        match self {
+            Payload::Bare(_) => None,
+            Payload::Enveloped(envelope) => envelope.status.as_ref(),
+        }
+    }
+
+    /// Whether the body came wrapped in an envelope.
+    pub fn is_enveloped(&self) -> bool {
+        matches!(self, Payload::Enveloped(_))
+    }
+}
+
+/// Whether a JSON value has the shape of an envelope: an object with a `data` key whose
+/// `status`, when present, is an object (or null).
+pub fn is_envelope(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.contains_key("data")
+                && matches!(
+                    map.get("status"),
+                    None | Some(Value::Object(_)) | Some(Value::Null)
+                )
+        }
+        _ => false,
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Payload<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        if is_envelope(&value) {
+            Envelope::<T>::deserialize(value)
+                .map(Payload::Enveloped)
+                .map_err(D::Error::custom)
+        } else {
+            T::deserialize(value)
+                .map(Payload::Bare)
+                .map_err(D::Error::custom)
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Payload<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Payload::Bare(data) => data.serialize(serializer),
+            Payload::Enveloped(envelope) => envelope.serialize(serializer),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn envelope_detection() {
+        assert!(is_envelope(
+            &json!({"data": [], "status": {"timestamp": "1"}})
+        ));
+        assert!(is_envelope(&json!({"data": {}})));
+        assert!(is_envelope(&json!({"data": {}, "status": null})));
+        assert!(!is_envelope(&json!({"orderId": "o", "status": "created"})));
+        assert!(!is_envelope(&json!({"data": "x", "status": "created"})));
+        assert!(!is_envelope(&json!([{"data": 1}])));
+        assert!(!is_envelope(&json!({"status": {"errorCode": 1002}})));
+    }
+
+    #[test]
+    fn timestamp_round_trips_as_a_string() {
+        let status: ResponseStatus =
+            serde_json::from_value(json!({"timestamp": "1688555980233", "errorCode": 400}))
+                .unwrap();
+        assert_eq!(
+            status.timestamp.unwrap().timestamp_millis(),
+            1_688_555_980_233
+        );
+        assert_eq!(status.error_code, Some(ErrorCode(400)));
+        assert_eq!(
+            serde_json::to_value(&status).unwrap(),
+            json!({"timestamp": "1688555980233", "errorCode": 400})
+        );
+        // A numeric timestamp is accepted too.
+        let numeric: ResponseStatus =
+            serde_json::from_value(json!({"timestamp": 1688555980233_i64})).unwrap();
+        assert_eq!(numeric.timestamp, status.timestamp);
+    }
+
+    #[test]
+    fn bad_inner_data_is_an_error() {
+        let bad = serde_json::from_str::<Payload<Vec<u32>>>(r#"{"data": "nope"}"#);
+        assert!(bad.is_err());
+    }
+}
