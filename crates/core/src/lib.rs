@@ -39,6 +39,7 @@ pub mod request;
 pub mod retry;
 pub mod secret;
 pub mod serde_helpers;
+pub mod signing;
 pub mod transport;
 
 pub use auth::{Auth, TokenSource};
@@ -47,6 +48,7 @@ pub use progress::{HasProgress, Progress};
 pub use request::{BoxFuture, Decoder, RawResponse, Request, decode_error, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
+pub use signing::{RequestSigner, SigningInput};
 pub use transport::{Transport, TransportBuilder};
 
 /// Re-exported so vendor crates and users name the same `reqwest` and `http` types.

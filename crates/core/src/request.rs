@@ -48,6 +48,7 @@ pub struct Request<T> {
     max_retries: Option<u32>,
     idempotency: Option<(HeaderName, Option<String>)>,
     use_token_source: bool,
+    use_signer: bool,
     decoder: Decoder<T>,
     invalid: Option<Error>,
     _output: PhantomData<fn() -> T>,
@@ -97,6 +98,7 @@ impl<T: DeserializeOwned> Request<T> {
             max_retries: None,
             idempotency: None,
             use_token_source: true,
+            use_signer: true,
             decoder: decode_json::<T>,
             invalid,
             _output: PhantomData,
@@ -234,6 +236,13 @@ impl<T> Request<T> {
         self
     }
 
+    /// Does not sign this request with the transport's [`crate::RequestSigner`] (for calls the
+    /// API does not want signed, such as a login).
+    pub fn without_signer(mut self) -> Self {
+        self.use_signer = false;
+        self
+    }
+
     /// Decodes the success body with `decoder` instead of plain JSON (envelopes, status-aware
     /// responses).
     pub fn decoder<U>(self, decoder: Decoder<U>) -> Request<U> {
@@ -250,6 +259,7 @@ impl<T> Request<T> {
             max_retries: self.max_retries,
             idempotency: self.idempotency,
             use_token_source: self.use_token_source,
+            use_signer: self.use_signer,
             decoder,
             invalid: self.invalid,
             _output: PhantomData,
@@ -315,6 +325,14 @@ impl<T> Request<T> {
         self.execute().instrument(span).await
     }
 
+    /// The URL this request will be sent to (base URL, encoded path, query).
+    pub fn url(&self) -> Result<Url> {
+        if let Some(err) = &self.invalid {
+            return Err(Error::invalid_input(err.to_string()));
+        }
+        self.build_url()
+    }
+
     fn build_url(&self) -> Result<Url> {
         let base = self.transport.base_url();
         let mut url = match &self.target {
@@ -366,6 +384,10 @@ impl<T> Request<T> {
             }
             None => None,
         };
+        let signature = match inner.signer.as_ref().filter(|_| self.use_signer) {
+            Some(signer) => self.signature(signer.as_ref(), &url)?,
+            None => Vec::new(),
+        };
         let source = inner.auth.source.clone().filter(|_| self.use_token_source);
         let mut token = match &source {
             Some(source) => Some(source.token(&self.transport).await?),
@@ -378,7 +400,7 @@ impl<T> Request<T> {
             attempts += 1;
             let attempt_started = Instant::now();
             let result = self
-                .attempt(&url, token.as_ref(), idempotency.as_ref())
+                .attempt(&url, token.as_ref(), idempotency.as_ref(), &signature)
                 .await;
             let latency_ms = attempt_started.elapsed().as_millis() as u64;
             let (error, outcome) = match result {
@@ -468,12 +490,32 @@ impl<T> Request<T> {
         }
     }
 
+    /// Asks the signer for this call's headers, marked sensitive.
+    fn signature(
+        &self,
+        signer: &dyn crate::RequestSigner,
+        url: &Url,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>> {
+        let input = crate::SigningInput {
+            method: &self.method,
+            url,
+            endpoint: self.encoded_path(),
+            body: self.body.as_deref().unwrap_or_default(),
+        };
+        let mut headers = signer.sign(&input)?;
+        for (_, value) in &mut headers {
+            value.set_sensitive(true);
+        }
+        Ok(headers)
+    }
+
     /// One attempt: send, follow same-origin redirects, read the body within the limit.
     async fn attempt(
         &self,
         url: &Url,
         token: Option<&SecretString>,
         idempotency: Option<&(HeaderName, HeaderValue)>,
+        signature: &[(HeaderName, HeaderValue)],
     ) -> Result<RawResponse> {
         let inner = &self.transport.inner;
         let timeout = self.timeout.unwrap_or(inner.timeout);
@@ -498,6 +540,11 @@ impl<T> Request<T> {
                 }
                 if let Some(token) = token {
                     builder = builder.header(AUTHORIZATION, crate::auth::bearer_header(token)?);
+                }
+            }
+            if trusted {
+                for (name, value) in signature {
+                    builder = builder.header(name, value);
                 }
             }
             if let Some((name, value)) = idempotency {

@@ -15,6 +15,7 @@ use crate::auth::{Auth, PreparedAuth};
 use crate::error::{Error, ErrorParser, Result};
 use crate::request::Request;
 use crate::retry::RetryPolicy;
+use crate::signing::RequestSigner;
 
 /// The default total timeout of one attempt (connect, send, read the whole body).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -45,6 +46,7 @@ pub(crate) struct Inner {
     pub(crate) timeout: Duration,
     pub(crate) max_body: usize,
     pub(crate) error_parser: Option<ErrorParser>,
+    pub(crate) signer: Option<Arc<dyn RequestSigner>>,
 }
 
 impl fmt::Debug for Transport {
@@ -61,6 +63,7 @@ impl fmt::Debug for Transport {
             .field("base_url", &self.inner.base.as_str())
             .field("auth_headers", &names)
             .field("token_source", &self.inner.auth.source.is_some())
+            .field("signer", &self.inner.signer.is_some())
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("max_body", &self.inner.max_body)
@@ -163,6 +166,7 @@ impl Transport {
                 timeout: self.inner.timeout,
                 max_body: self.inner.max_body,
                 error_parser: self.inner.error_parser,
+                signer: self.inner.signer.clone(),
             }),
         })
     }
@@ -198,6 +202,7 @@ pub struct TransportBuilder {
     user_agent: Option<String>,
     headers: Vec<(Cow<'static, str>, String)>,
     error_parser: Option<ErrorParser>,
+    signer: Option<Arc<dyn RequestSigner>>,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -229,6 +234,7 @@ impl TransportBuilder {
             user_agent: None,
             headers: Vec::new(),
             error_parser: None,
+            signer: None,
         }
     }
 
@@ -322,6 +328,13 @@ impl TransportBuilder {
         self
     }
 
+    /// Signs every request (except those sent `without_signer`) with headers computed from
+    /// the final request.
+    pub fn signer(mut self, signer: Arc<dyn RequestSigner>) -> Self {
+        self.signer = Some(signer);
+        self
+    }
+
     /// Checks every setting and builds the transport.
     pub fn build(self) -> Result<Transport> {
         let raw = self
@@ -373,6 +386,7 @@ impl TransportBuilder {
                 timeout: self.timeout,
                 max_body: self.max_body,
                 error_parser: self.error_parser,
+                signer: self.signer,
             }),
         })
     }

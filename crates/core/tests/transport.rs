@@ -813,3 +813,65 @@ async fn error_bodies_are_kept_but_capped() {
     assert_eq!(api.status.as_u16(), 400);
     assert!(err.to_string().len() < 300, "Display stays one short line");
 }
+
+#[tokio::test]
+async fn signer_sees_the_final_request_and_signs_every_attempt() {
+    use questkit_core::SigningInput;
+    use reqwest::header::{HeaderName, HeaderValue};
+    let server = MockServer::start().await;
+    fail_then_succeed(&server, "PUT", 1, ResponseTemplate::new(503)).await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let signer =
+        move |input: &SigningInput<'_>| -> questkit_core::Result<Vec<(HeaderName, HeaderValue)>> {
+            let text = format!(
+                "{} {} {} {} {}",
+                input.method(),
+                input.path(),
+                input.endpoint(),
+                input.query(),
+                String::from_utf8_lossy(input.body())
+            );
+            log.lock().unwrap().push(text.clone());
+            Ok(vec![(
+                HeaderName::from_static("api-signature"),
+                HeaderValue::from_str(&format!("sig:{}", text.len())).unwrap(),
+            )])
+        };
+    let t = builder(&server).signer(Arc::new(signer)).build().unwrap();
+    let _: Metric = t
+        .put("profiles/{id}/", &["a b"])
+        .query("goal", "team sales")
+        .json(&serde_json::json!({"x": 1}))
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![r#"PUT /v1/profiles/a%20b/ profiles/a%20b/ goal=team+sales {"x":1}"#.to_owned()],
+        "signed once per call"
+    );
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 2);
+    for request in &sent {
+        assert_eq!(
+            request.headers.get("api-signature").unwrap(),
+            &format!("sig:{}", seen[0].len())
+        );
+    }
+    // `without_signer` sends none; a failing signer fails the call before sending.
+    let _: Metric = t.put("login", &[]).without_signer().await.unwrap();
+    assert!(
+        requests(&server).await[2]
+            .headers
+            .get("api-signature")
+            .is_none()
+    );
+    let failing = |_: &SigningInput<'_>| -> questkit_core::Result<Vec<(HeaderName, HeaderValue)>> {
+        Err(Error::config("no signing secret"))
+    };
+    let t = builder(&server).signer(Arc::new(failing)).build().unwrap();
+    let err = t.get::<Metric>("x", &[]).await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert_eq!(requests(&server).await.len(), 3);
+}
