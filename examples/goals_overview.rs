@@ -1,0 +1,169 @@
+//! An Epixel MLM user's goals as a small table, then the top of the goals leaderboard.
+//!
+//! ```text
+//! cargo run --example goals_overview          # the built-in mock
+//! EPIXEL_BASE_URL=https://mlm.example.com/api/v1/ EPIXEL_API_KEY=... \
+//!   EPIXEL_USERNAME=... EPIXEL_PASSWORD=... EPIXEL_API_SIGNATURE=... \
+//!   cargo run --example goals_overview        # a real deployment
+//! ```
+//!
+//! Environment: `EPIXEL_BASE_URL` (without it the example starts the mock; Epixel has no
+//! default host), `EPIXEL_API_KEY`, either `EPIXEL_USERNAME` + `EPIXEL_PASSWORD` (log in) or
+//! `EPIXEL_ACCESS_TOKEN`, `EPIXEL_API_SIGNATURE` (the value your deployment's operator gave you;
+//! without it no `api-signature` header is sent), and optionally `EPIXEL_PROFILE_ID`.
+
+use questkit::HasProgress;
+use questkit::goals::{Goal, Goals, GoalsLeaderboard, Overview};
+use questkit_mock::goals::{
+    DEMO_API_KEY, DEMO_API_SIGNATURE, DEMO_PASSWORD, DEMO_USERNAME, GoalsMock,
+};
+
+const TOP: usize = 3;
+
+#[tokio::main]
+async fn main() {
+    if let Err(err) = run().await {
+        // Display is one line: status, code, message, field errors; never a credential.
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+async fn run() -> questkit::Result<()> {
+    // Keep the mock alive for the whole run.
+    let mut _mock = None;
+    let goals = match env("EPIXEL_BASE_URL") {
+        Some(base) => {
+            println!("Calling the Epixel deployment at {base}");
+            let mut builder = Goals::builder()
+                .base_url(base)
+                .api_key(env("EPIXEL_API_KEY").unwrap_or_default());
+            if let (Some(user), Some(password)) = (env("EPIXEL_USERNAME"), env("EPIXEL_PASSWORD")) {
+                builder = builder.login(user, password);
+            }
+            if let Some(token) = env("EPIXEL_ACCESS_TOKEN") {
+                builder = builder.access_token(token);
+            }
+            builder = match env("EPIXEL_API_SIGNATURE") {
+                Some(signature) => builder.signature(signature),
+                None => {
+                    println!("(EPIXEL_API_SIGNATURE is not set: sending no api-signature header)");
+                    builder.without_signature()
+                }
+            };
+            builder.build()?
+        }
+        None => {
+            let mock = GoalsMock::start().await;
+            println!(
+                "EPIXEL_BASE_URL is not set: using the built-in Goals mock at {}",
+                mock.uri()
+            );
+            let client = Goals::builder()
+                .base_url(mock.uri())
+                .api_key(DEMO_API_KEY)
+                .login(DEMO_USERNAME, DEMO_PASSWORD)
+                .signature(DEMO_API_SIGNATURE)
+                .build()?;
+            _mock = Some(mock);
+            client
+        }
+    };
+
+    let mut overview = goals.profiles().overview();
+    if let Some(profile) = env("EPIXEL_PROFILE_ID") {
+        overview = overview.profile_id(profile);
+    }
+    let overview = overview.await?;
+    print_overview(&overview);
+
+    let board = goals.profiles().goals_leaderboard().await?;
+    print_leaderboard(&board);
+    Ok(())
+}
+
+fn amount(value: Option<f64>, goal: &Goal) -> String {
+    match (value, goal.currency()) {
+        (Some(v), Some(currency)) => format!("{v:.2} {currency}"),
+        (Some(v), None) => format!("{v}"),
+        (None, _) => "-".to_owned(),
+    }
+}
+
+fn print_overview(overview: &Overview) {
+    println!();
+    println!(
+        "{:<20} {:>14} {:>14} {:>8}",
+        "goal", "current", "target", "percent"
+    );
+    for (key, goal) in &overview.user_goals {
+        let name = goal.display_name.as_deref().unwrap_or(key);
+        let progress = goal.progress();
+        let done = if progress.is_completed() { " done" } else { "" };
+        println!(
+            "{:<20} {:>14} {:>14} {:>7}%{done}",
+            name,
+            amount(goal.current, goal),
+            amount(goal.maximum, goal),
+            progress.percent()
+        );
+    }
+    if overview.user_goals.is_empty() {
+        println!("(no goals set)");
+    }
+    let profiles: Vec<String> = overview
+        .profiles
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({})",
+                p.profilename.as_deref().unwrap_or("?"),
+                p.id.as_deref().unwrap_or("?")
+            )
+        })
+        .collect();
+    println!("profiles: {}", profiles.join(", "));
+}
+
+fn print_leaderboard(board: &GoalsLeaderboard) {
+    let goal_key = board.selected_goal.as_deref().unwrap_or("?");
+    let goal_name = board
+        .goals
+        .get(goal_key)
+        .and_then(|g| g.display_name.as_deref())
+        .unwrap_or(goal_key);
+    println!();
+    println!("Top {TOP} in {goal_name}:");
+    for (rank, (user_id, row)) in board
+        .goal_leader_board_user_data
+        .iter()
+        .take(TOP)
+        .enumerate()
+    {
+        let name = row.full_name();
+        println!(
+            "{:>2}. {:<20} {:>12} {:>5}%  (user {user_id})",
+            rank + 1,
+            if name.is_empty() {
+                "(no name)"
+            } else {
+                name.as_str()
+            },
+            row.value
+                .map(|v| format!("{v:.2}"))
+                .unwrap_or_else(|| "-".into()),
+            row.percentage
+                .map(|p| format!("{p:.0}"))
+                .unwrap_or_else(|| "-".into()),
+        );
+    }
+    if let Some(status) = &board.goal_status {
+        if let Some(text) = &status.status_text {
+            println!("{text}");
+        }
+    }
+}
