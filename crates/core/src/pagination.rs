@@ -30,9 +30,10 @@ pub struct LinkPage<T> {
 
 /// A stream of every item of an offset/limit list, starting at `offset`, `limit` per page.
 ///
-/// `fetch(offset, limit)` loads one page. The stream stops after an empty page, a short page
-/// (fewer than `limit` items), or once `offset` reaches the reported total; an error is
-/// yielded once and ends the stream.
+/// `fetch(offset, limit)` loads one page. The stream stops after an empty page, once `offset`
+/// reaches the reported total, or, when the API reports no total, after a short page (fewer
+/// than `limit` items). With a total, a short page does not end the stream: servers may cap
+/// the page size below the `limit` asked for. An error is yielded once and ends the stream.
 ///
 /// ```
 /// use futures::StreamExt;
@@ -79,8 +80,11 @@ where
                 Ok(page) => {
                     let count = page.items.len() as u64;
                     state.offset = state.offset.saturating_add(count);
-                    let reached_total = page.total.is_some_and(|total| state.offset >= total);
-                    state.done = count == 0 || count < limit || reached_total;
+                    state.done = count == 0
+                        || match page.total {
+                            Some(total) => state.offset >= total,
+                            None => count < limit,
+                        };
                     Some((Ok(page.items), state))
                 }
                 Err(err) => {
@@ -205,6 +209,26 @@ mod tests {
             3,
             "full pages and no total: ask until empty"
         );
+    }
+
+    #[test]
+    fn offset_trusts_the_total_over_a_capped_page_size() {
+        // The server caps pages at 4 items although 10 were asked for.
+        let calls = Arc::new(Mutex::new(vec![]));
+        let log = calls.clone();
+        let s = offset_stream(0, 10, move |offset, _limit| {
+            log.lock().unwrap().push(offset);
+            let items: Vec<u32> = (0..11u32).skip(offset as usize).take(4).collect();
+            async move {
+                Ok(OffsetPage {
+                    items,
+                    total: Some(11),
+                })
+            }
+        });
+        let out: Vec<u32> = run(s).into_iter().map(|r| r.unwrap()).collect();
+        assert_eq!(out, (0..11).collect::<Vec<_>>());
+        assert_eq!(*calls.lock().unwrap(), vec![0, 4, 8]);
     }
 
     #[test]

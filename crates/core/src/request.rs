@@ -529,7 +529,12 @@ impl<T> Request<T> {
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(timeout);
-            for (name, value) in inner.headers.iter().chain(&self.headers) {
+            // A call's own header replaces the client's header of the same name.
+            let client_headers = inner
+                .headers
+                .iter()
+                .filter(|(name, _)| !self.headers.iter().any(|(own, _)| own == name));
+            for (name, value) in client_headers.chain(&self.headers) {
                 if trusted || !(inner.auth.is_credential(name) || value.is_sensitive()) {
                     builder = builder.header(name, value);
                 }

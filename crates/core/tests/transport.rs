@@ -875,3 +875,26 @@ async fn signer_sees_the_final_request_and_signs_every_attempt() {
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert_eq!(requests(&server).await.len(), 3);
 }
+
+#[tokio::test]
+async fn a_call_header_replaces_the_client_header_of_the_same_name() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
+        .mount(&server)
+        .await;
+    let t = builder(&server).header("x-language", "en").build().unwrap();
+    let _: u32 = t.get("x", &[]).header("X-Language", "fr").await.unwrap();
+    let _: u32 = t.get("x", &[]).await.unwrap();
+    let sent = requests(&server).await;
+    let values = |i: usize| -> Vec<String> {
+        sent[i]
+            .headers
+            .get_all("x-language")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(values(0), vec!["fr"]);
+    assert_eq!(values(1), vec!["en"]);
+}
