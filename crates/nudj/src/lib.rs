@@ -1,2 +1,78 @@
-//! questkit client for the nudj API.
+//! Typed client for Nudj's integration API, centred on achievements.
+//!
+//! A Nudj achievement is completed when its **criteria** tree holds: leaves sum or count the
+//! events of a named query and compare the result with a threshold, logical nodes combine
+//! leaves. The calling user's progress is a mirrored **user state** tree.
+//! [`Achievement::explain`] turns the two into readable lines:
+//!
+//! ```text
+//! [ ] all of:
+//!   [ ] 35 / 50 spent in store (sum of amount >= 50)
+//!   [x] any of:
+//!     [ ] 1 / 3 store visits (count >= 3)
+//!     [x] 2 / 2 product reviews (count >= 2)
+//! ```
+//!
+//! ```no_run
+//! use futures::TryStreamExt;
+//! use questkit_nudj::{CustomEvent, Nudj};
+//!
+//! # async fn run() -> questkit_core::Result<()> {
+//! let nudj = Nudj::builder()
+//!     .subdomain("acme")
+//!     .api_token(std::env::var("NUDJ_API_TOKEN").unwrap_or_default())
+//!     .language("en")
+//!     .build()?;
+//! let achievement = nudj.achievements().get("65a000000000000000000010").await?;
+//! println!("{}", achievement.explain());
+//!
+//! let all: Vec<_> = nudj.achievements().list().stream().try_collect().await?;
+//! let streaks = nudj.me().streaks().await?;
+//! nudj.events()
+//!     .custom(CustomEvent::new("purchase", "customer-8812").attribute("amount", 25))
+//!     .await?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Calls: [`Nudj::achievements`] (`get`, `list`), [`Nudj::rewards`] (`list`), [`Nudj::me`]
+//! (`rewards`, `reward_entries`, `reward_entry`, `streaks`), [`Nudj::leaderboards`]
+//! (`configs`) and [`Nudj::events`] (`custom`, on the admin API of the same host). Lists return
+//! a [`Page`] and offer `.stream()`. Errors are `questkit_core::Error`; Nudj's tRPC body
+//! (`{message, code, data}`) fills its code and message, and [`TrpcError::from_error`] gives
+//! the whole body back.
+//!
+//! Models are forgiving: Nudj adds enum values without notice (every enum is open), sends
+//! timestamps without a guaranteed format ([`Timestamp`]), has changed its reward shapes over
+//! time (`reward` and the older `rewardDistribution` are both read), and only documents the sum
+//! criteria node (other nodes that do not fit are kept as [`Criteria::Unknown`]).
 #![deny(missing_docs)]
+
+pub mod achievements;
+mod client;
+mod common;
+pub mod error;
+pub mod events;
+pub mod explain;
+pub mod leaderboards;
+mod list;
+pub mod me;
+mod page;
+pub mod rewards;
+pub mod streaks;
+
+pub use achievements::{
+    Achievement, ComparisonOperator, Criteria, LogicalOperator, ProgressNode, UserState,
+};
+pub use client::{
+    ADMIN_PATH, API_TOKEN_HEADER, INTEGRATION_PATH, LANGUAGE_HEADER, Nudj, NudjBuilder,
+};
+pub use common::{Details, ImageRef, ThemeImages, Timestamp};
+pub use error::{TrpcCode, TrpcError};
+pub use events::{CustomEvent, CustomEventReceipt};
+pub use explain::Explanation;
+pub use leaderboards::LeaderboardConfig;
+pub use list::{ListCall, MAX_LIMIT};
+pub use page::Page;
+pub use rewards::{Reward, RewardAsset, RewardEntry};
+pub use streaks::Streak;

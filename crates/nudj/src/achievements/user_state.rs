@@ -1,0 +1,218 @@
+//! The calling user's progress on an achievement: a tree that mirrors the criteria tree.
+
+use questkit_core::serde_helpers::{lenient_f64, null_as_default};
+use questkit_core::{HasProgress, Progress};
+use serde::{Deserialize, Serialize};
+
+use super::criteria::ConditionType;
+use crate::common::Timestamp;
+use crate::rewards::{RewardAsset, RewardEntry};
+
+questkit_core::open_enum! {
+    /// Where the user stands on an achievement.
+    ///
+    /// Only `abandoned` and `completed` have been seen in the documentation; others exist.
+    pub enum UserAchievementStatus {
+        /// The user gave up or the period ended before completion.
+        Abandoned => "abandoned",
+        /// The achievement is complete.
+        Completed => "completed",
+    }
+}
+
+/// The user's progress on one criteria node.
+///
+/// Logical nodes carry one child per child condition, in the same order as the criteria.
+/// Every field is optional: children have been seen as empty objects.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ProgressNode {
+    /// The type of the criteria node this mirrors.
+    #[serde(default, rename = "type")]
+    pub node_type: Option<ConditionType>,
+    /// Whether the node's condition is met.
+    #[serde(default)]
+    pub is_complete: Option<bool>,
+    /// The measured value (sum or count) so far.
+    #[serde(default, with = "lenient_f64::option")]
+    pub current_value: Option<f64>,
+    /// The threshold the measured value is compared with.
+    #[serde(default, with = "lenient_f64::option")]
+    pub target_value: Option<f64>,
+    /// Progress on the children of a logical node.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub conditions: Vec<ProgressNode>,
+}
+
+impl HasProgress for ProgressNode {
+    /// The node's values; a node without values counts its completed children.
+    fn progress(&self) -> Progress {
+        let (current, target) = match (self.current_value, self.target_value) {
+            (None, None) if !self.conditions.is_empty() => {
+                let done = self
+                    .conditions
+                    .iter()
+                    .filter(|c| c.is_complete == Some(true))
+                    .count();
+                (done as f64, Some(self.conditions.len() as f64))
+            }
+            (current, target) => (current.unwrap_or(0.0), target),
+        };
+        let progress = Progress::new(current, target);
+        match self.is_complete {
+            Some(done) => progress.completed(done),
+            None => progress,
+        }
+    }
+}
+
+/// A reward asset earned through an achievement: a reference (older payloads) or the full asset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EarnedRewardAsset {
+    /// The older `{rewardAssetId, rewardId}` form.
+    Reference(RewardAssetRef),
+    /// The newer form: the whole asset.
+    Full(Box<RewardAsset>),
+    /// Anything else, kept verbatim.
+    Other(serde_json::Value),
+}
+
+impl EarnedRewardAsset {
+    /// The asset's id, whichever form it came in.
+    pub fn asset_id(&self) -> Option<&str> {
+        match self {
+            EarnedRewardAsset::Reference(r) => Some(&r.reward_asset_id),
+            EarnedRewardAsset::Full(asset) => Some(&asset.id),
+            EarnedRewardAsset::Other(raw) => raw.get("id").and_then(|v| v.as_str()),
+        }
+    }
+
+    /// The id of the reward the asset belongs to.
+    pub fn reward_id(&self) -> Option<&str> {
+        match self {
+            EarnedRewardAsset::Reference(r) => r.reward_id.as_deref(),
+            EarnedRewardAsset::Full(asset) => asset.reward_id.as_deref(),
+            EarnedRewardAsset::Other(raw) => raw.get("rewardId").and_then(|v| v.as_str()),
+        }
+    }
+}
+
+/// The older reference to an earned reward asset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RewardAssetRef {
+    /// The earned asset.
+    pub reward_asset_id: String,
+    /// The reward it belongs to.
+    #[serde(default)]
+    pub reward_id: Option<String>,
+}
+
+/// A reward entry earned through an achievement: a reference (older payloads) or the full entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EarnedRewardEntry {
+    /// The older `{rewardEntryId, rewardId, amount}` form.
+    Reference(RewardEntryRef),
+    /// The newer form: the whole entry.
+    Full(Box<RewardEntry>),
+    /// Anything else, kept verbatim.
+    Other(serde_json::Value),
+}
+
+impl EarnedRewardEntry {
+    /// The entry's id, whichever form it came in.
+    pub fn entry_id(&self) -> Option<&str> {
+        match self {
+            EarnedRewardEntry::Reference(r) => Some(&r.reward_entry_id),
+            EarnedRewardEntry::Full(entry) => Some(&entry.id),
+            EarnedRewardEntry::Other(raw) => raw.get("id").and_then(|v| v.as_str()),
+        }
+    }
+}
+
+/// The older reference to an earned reward entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct RewardEntryRef {
+    /// The entry.
+    pub reward_entry_id: String,
+    /// The reward (prize draw) it enters.
+    #[serde(default)]
+    pub reward_id: Option<String>,
+    /// How many entries were earned.
+    #[serde(default)]
+    pub amount: Option<u64>,
+}
+
+/// The calling user's state on an achievement: aggregates plus the root progress node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UserState {
+    /// Where the user stands.
+    #[serde(default)]
+    pub status: Option<UserAchievementStatus>,
+    /// When the achievement was (last) completed.
+    #[serde(default)]
+    pub completed_at: Option<Timestamp>,
+    /// How many times it was completed (repeating achievements complete once per period).
+    #[serde(default)]
+    pub times_completed: Option<u64>,
+    /// Whether a reward can be claimed now.
+    #[serde(default)]
+    pub is_claimable: Option<bool>,
+    /// Whether the reward was claimed.
+    #[serde(default)]
+    pub is_claimed: Option<bool>,
+    /// When this state last changed.
+    #[serde(default)]
+    pub updated_at: Option<Timestamp>,
+    /// Points earned through the achievement.
+    #[serde(default)]
+    pub earned_points: Option<i64>,
+    /// XP earned through the achievement.
+    #[serde(default)]
+    pub earned_xp: Option<i64>,
+    /// Reward assets earned.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub earned_reward_assets: Vec<EarnedRewardAsset>,
+    /// Reward (prize draw) entries earned.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub earned_reward_entries: Vec<EarnedRewardEntry>,
+    /// When periodic progress resets (daily, weekly, ... achievements).
+    #[serde(default)]
+    pub progress_resets_at: Option<Timestamp>,
+    /// Progress on the root criteria node (its children follow the criteria tree).
+    #[serde(flatten)]
+    pub progress: ProgressNode,
+}
+
+impl UserState {
+    /// Whether the achievement is complete: the root node says so, the status is `completed`,
+    /// or a completion time is set.
+    pub fn is_completed(&self) -> bool {
+        self.progress.is_complete == Some(true)
+            || self.status == Some(UserAchievementStatus::Completed)
+            || self
+                .completed_at
+                .as_ref()
+                .and_then(Timestamp::as_datetime)
+                .is_some()
+    }
+}
+
+impl HasProgress for UserState {
+    /// Root current against root target; completed and completion time from the aggregates.
+    fn progress(&self) -> Progress {
+        let progress = self.progress.progress();
+        let completed_at = self.completed_at.as_ref().and_then(Timestamp::as_datetime);
+        progress
+            .completed(self.is_completed())
+            .completed_at(completed_at)
+    }
+}

@@ -1,0 +1,35 @@
+//! Helpers shared by the integration tests: fixture loading and round trips.
+
+#![allow(dead_code)]
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+
+/// The fixture folder of this crate.
+pub fn fixture_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/nudj")
+}
+
+/// The raw text of a fixture.
+pub fn raw(name: &str) -> String {
+    let path = fixture_dir().join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// Deserializes a fixture (reporting the failing JSON path), then checks that
+/// serialize → deserialize gives the same value.
+pub fn load<T>(name: &str) -> T
+where
+    T: DeserializeOwned + Serialize + PartialEq + Debug,
+{
+    let text = raw(name);
+    let de = &mut serde_json::Deserializer::from_str(&text);
+    let value: T = serde_path_to_error::deserialize(de)
+        .unwrap_or_else(|e| panic!("{name}: {} at {}", e.inner(), e.path()));
+    let written = serde_json::to_string(&value).unwrap();
+    let again: T = serde_json::from_str(&written)
+        .unwrap_or_else(|e| panic!("{name}: re-reading the serialized value failed: {e}"));
+    assert_eq!(value, again, "{name} does not round-trip");
+    value
+}
