@@ -158,6 +158,12 @@ impl<T> Request<T> {
         self
     }
 
+    /// Removes every value of a query parameter (to undo an earlier setter).
+    pub fn remove_query(mut self, key: &str) -> Self {
+        self.query.retain(|(k, _)| k != key);
+        self
+    }
+
     /// Sends `body` as JSON. A body that cannot be serialized fails the call before sending.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         match serde_json::to_vec(body) {
@@ -184,15 +190,17 @@ impl<T> Request<T> {
     }
 
     /// Adds a secret header to this call only (marked sensitive, never logged).
-    pub fn secret_header(mut self, name: &'static str, value: &SecretString) -> Self {
-        match HeaderValue::from_str(value.expose()) {
-            Ok(mut value) => {
+    pub fn secret_header(mut self, name: &str, value: &SecretString) -> Self {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value.expose()),
+        ) {
+            (Ok(name), Ok(mut value)) => {
                 value.set_sensitive(true);
-                let name = HeaderName::from_static(name);
                 self.headers.retain(|(n, _)| *n != name);
                 self.headers.push((name, value));
             }
-            Err(_) => self.fail(Error::invalid_input(format!("invalid value for `{name}`"))),
+            _ => self.fail(Error::invalid_input(format!("invalid header `{name}`"))),
         }
         self
     }
@@ -212,9 +220,14 @@ impl<T> Request<T> {
     /// Makes the call idempotent with a key in header `name`: the given key, or a UUID v4
     /// generated once when the call is sent. The same key goes with every attempt, so the
     /// call can be retried safely.
-    pub fn idempotency_header(mut self, name: &'static str) -> Self {
+    pub fn idempotency_header(mut self, name: &str) -> Self {
         let key = self.idempotency.take().and_then(|(_, key)| key);
-        self.idempotency = Some((HeaderName::from_static(name), key));
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => self.idempotency = Some((name, key)),
+            Err(_) => self.fail(Error::invalid_input(format!(
+                "invalid header name `{name}`"
+            ))),
+        }
         self
     }
 

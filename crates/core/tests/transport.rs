@@ -220,7 +220,7 @@ async fn post_with_idempotency_key_is_retried_with_the_same_key() {
     transport
         .post::<Metric>("events", &[])
         .json(&serde_json::json!({"value": 1}))
-        .idempotency_header("idempotency-key")
+        .idempotency_header("Idempotency-Key")
         .await
         .unwrap();
     let keys: Vec<String> = requests(&server)
@@ -897,4 +897,39 @@ async fn a_call_header_replaces_the_client_header_of_the_same_name() {
     };
     assert_eq!(values(0), vec!["fr"]);
     assert_eq!(values(1), vec!["en"]);
+}
+
+#[tokio::test]
+async fn header_names_in_any_case_and_query_removal() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
+        .mount(&server)
+        .await;
+    let t = client(&server);
+    let _: u32 = t
+        .get("x", &[])
+        .secret_header("API-Signature", &SecretString::new("s1"))
+        .query("includeIncomplete", true)
+        .query("limit", 5)
+        .remove_query("includeIncomplete")
+        .await
+        .unwrap();
+    let sent = &requests(&server).await[0];
+    assert_eq!(sent.headers.get("api-signature").unwrap(), "s1");
+    assert_eq!(sent.url.query(), Some("limit=5"));
+    // Invalid names fail the call, never panic.
+    let err = t
+        .get::<u32>("x", &[])
+        .secret_header("bad name", &SecretString::new("v"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    let err = t
+        .post::<u32>("x", &[])
+        .idempotency_header("bad name")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert_eq!(requests(&server).await.len(), 1);
 }
