@@ -1,2 +1,105 @@
-//! questkit client for the trophy API.
+//! A typed async client for the [Trophy](https://trophy.so) application API: metrics and
+//! metric events, achievements, streaks, points, leaderboards, "wrapped" year reviews, user
+//! preferences, and signed webhooks. All 27 operations of Trophy's OpenAPI spec are covered.
+//!
+//! ```no_run
+//! use questkit_core::HasProgress;
+//! use questkit_trophy::{Trophy, UpsertedUser};
+//!
+//! # async fn run() -> questkit_core::Result<()> {
+//! let trophy = Trophy::new(std::env::var("TROPHY_API_KEY").unwrap_or_default())?;
+//!
+//! let metric = trophy.users().single_metric("user-1", "words-written").await?;
+//! println!("{}: {} ({}% to the next achievement)", metric.name, metric.current, metric.progress().percent());
+//!
+//! let open = trophy.users().achievements("user-1").include_incomplete(true).await?;
+//! let outcome = trophy
+//!     .metrics()
+//!     .event("words-written", UpsertedUser::new("user-1"), 750.0)
+//!     .await?; // an Idempotency-Key is generated once and reused by retries
+//! println!("{} achievements, total now {}, replay: {}", open.len(), outcome.total, outcome.replayed);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Calls are grouped as in Trophy's SDKs: [`Trophy::users`], [`Trophy::metrics`],
+//! [`Trophy::achievements`], [`Trophy::streaks`], [`Trophy::points`], [`Trophy::leaderboards`].
+//! Each returns a call value with setters for the optional query parameters; `.await` it, or
+//! use `.send_raw()` for the raw response. Errors are [`questkit_core::Error`], with Trophy's
+//! `{"error": "..."}` message in the `Api` variant.
+//!
+//! Models follow the API's resources. Every model is `Serialize + Deserialize + PartialEq`,
+//! tolerant of fields Trophy adds or drops, and every enum is open (unknown values are kept in
+//! an `Unknown(String)` variant instead of failing). Progress-bearing models implement
+//! [`questkit_core::HasProgress`]:
+//!
+//! ```
+//! use questkit_core::HasProgress;
+//! use questkit_trophy::metrics::Metric;
+//!
+//! let metric: Metric = serde_json::from_str(r#"{
+//!     "id": "m1", "key": "words-written", "name": "Words written", "current": 1500,
+//!     "achievements": [
+//!         {"id": "a1", "trigger": "metric", "name": "Novice", "metricValue": 500,
+//!          "achievedAt": "2021-01-01T00:00:00Z"},
+//!         {"id": "a2", "trigger": "metric", "name": "Expert", "metricValue": 2000, "achievedAt": null}
+//!     ]
+//! }"#)?;
+//! assert_eq!(metric.next_achievement().map(|a| a.name.as_str()), Some("Expert"));
+//! assert_eq!(metric.progress().percent(), 75);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! Webhooks: [`webhooks::parse_webhook`] verifies `X-Trophy-Signature` and parses the event.
 #![deny(missing_docs)]
+
+pub mod achievements;
+pub mod client;
+pub mod common;
+pub mod error_body;
+pub mod leaderboards;
+pub mod metrics;
+pub mod points;
+pub mod preferences;
+pub mod streaks;
+pub mod users;
+pub mod webhooks;
+pub mod wrapped;
+
+pub use achievements::{
+    Achievement, AchievementCompletion, AchievementTrigger, AchievementWithStats,
+    CompleteAchievementBody, Requirement, UserAchievement, UserAchievementWithStats,
+};
+pub use client::{DEFAULT_BASE_URL, Trophy, TrophyBuilder};
+pub use common::Attribute;
+pub use error_body::ErrorBody;
+pub use leaderboards::{
+    EventLeaderboard, Leaderboard, LeaderboardHistoryEntry, LeaderboardRanking, LeaderboardStatus,
+    LeaderboardWithRankings, RankBy, RankChangedLeaderboard, RunUnit, UserLeaderboard,
+    UserLeaderboardWithHistory,
+};
+pub use metrics::{
+    Aggregation, EventOutcome, EventResponse, EventSummaryEntry, Metric, MetricAchievement,
+    MetricEventBody, MetricStatus,
+};
+pub use points::{
+    BoostRounding, BoostStatus, EventPoints, LevelSummaryEntry, PointsAward, PointsBoost,
+    PointsLevel, PointsRange, PointsSystem, PointsSystemInfo, PointsTimeUnit, PointsTotal,
+    PointsTrigger, PointsTriggerStatus, PointsTriggerType, UserPoints, WebhookPointsBoost,
+};
+pub use preferences::{
+    NotificationChannel, NotificationPreferences, StreakEvaluationMode, StreakMetricPreference,
+    StreakPreferences, UpdateUserPreferences, UserPreferences,
+};
+pub use streaks::{
+    BulkStreakEntry, EventStreak, Streak, StreakAchievement, StreakFrequency, StreakPause,
+    StreakPeriod, UserStreak,
+};
+pub use users::{UpdatedUser, UpsertedUser, User};
+pub use webhooks::{
+    WebhookError, WebhookEvent, WebhookEventType, parse_webhook, sign_webhook, verify_webhook,
+};
+pub use wrapped::{
+    Wrapped, WrappedActivity, WrappedDay, WrappedMetric, WrappedMetricBreakdown, WrappedMonth,
+    WrappedPeriod, WrappedPoints, WrappedStreak, WrappedWeek, WrappedYear,
+};

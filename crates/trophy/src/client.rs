@@ -1,0 +1,229 @@
+//! The Trophy client and its builder.
+
+use questkit_core::{Auth, Error, ErrorDetails, Result, SecretString, Transport, TransportBuilder};
+
+use crate::achievements::Achievements;
+use crate::error_body::ErrorBody;
+use crate::leaderboards::Leaderboards;
+use crate::metrics::Metrics;
+use crate::points::Points;
+use crate::streaks::Streaks;
+use crate::users::Users;
+
+/// The production base URL of Trophy's application API.
+pub const DEFAULT_BASE_URL: &str = "https://api.trophy.so/v1";
+/// The header that carries the API key.
+pub const API_KEY_HEADER: &str = "X-API-KEY";
+/// The header that names the tenant in multi-tenant organisations.
+pub const TENANT_HEADER: &str = "Tenant-ID";
+/// The header that carries a metric event's idempotency key.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// A client of Trophy's application API: metrics, achievements, streaks, points, leaderboards
+/// and users.
+///
+/// Cheap to clone (clones share one connection pool); `Send + Sync`. Calls are grouped by
+/// resource, named as in Trophy's own SDKs:
+///
+/// ```no_run
+/// use questkit_trophy::{Trophy, UpsertedUser};
+///
+/// # async fn run() -> questkit_core::Result<()> {
+/// let trophy = Trophy::new(std::env::var("TROPHY_API_KEY").unwrap_or_default())?;
+/// let metric = trophy.users().single_metric("user-1", "words-written").await?;
+/// let done = trophy.users().achievements("user-1").include_incomplete(true).await?;
+/// let event = trophy
+///     .metrics()
+///     .event("words-written", UpsertedUser::new("user-1"), 750.0)
+///     .idempotency_key("essay-42")
+///     .await?;
+/// println!("{} = {}, {} achievements, replay: {}", metric.name, event.total, done.len(), event.replayed);
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Trophy {
+    transport: Transport,
+}
+
+impl Trophy {
+    /// A client of the production API with default settings (30 s timeout, 2 retries).
+    ///
+    /// Fails with [`Error::Config`] when the key is empty.
+    pub fn new(api_key: impl Into<String>) -> Result<Trophy> {
+        Trophy::builder().api_key(api_key).build()
+    }
+
+    /// A builder for every setting: base URL (a mock, a proxy), tenant, timeouts, retries,
+    /// your own `reqwest::Client`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use questkit_trophy::Trophy;
+    ///
+    /// let trophy = Trophy::builder()
+    ///     .api_key("sk_test")
+    ///     .base_url("http://127.0.0.1:8080/v1")
+    ///     .tenant_id("customer_12345")
+    ///     .timeout(Duration::from_secs(5))
+    ///     .max_retries(3)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(trophy.transport().base_url().as_str(), "http://127.0.0.1:8080/v1/");
+    /// assert!(Trophy::builder().build().is_err(), "an API key is required");
+    /// ```
+    pub fn builder() -> TrophyBuilder {
+        TrophyBuilder::new()
+    }
+
+    /// A client on a transport you built yourself (its auth and error parser are yours).
+    pub fn from_transport(transport: Transport) -> Trophy {
+        Trophy { transport }
+    }
+
+    /// The underlying transport, for requests the client does not model yet.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// User calls: create, identify, update, metrics, achievements, streak, points,
+    /// leaderboards, wrapped, preferences.
+    pub fn users(&self) -> Users<'_> {
+        Users::new(&self.transport)
+    }
+
+    /// Metric calls: record an event.
+    pub fn metrics(&self) -> Metrics<'_> {
+        Metrics::new(&self.transport)
+    }
+
+    /// Achievement calls: list all, complete one.
+    pub fn achievements(&self) -> Achievements<'_> {
+        Achievements::new(&self.transport)
+    }
+
+    /// Streak calls: several users' streaks at once.
+    pub fn streaks(&self) -> Streaks<'_> {
+        Streaks::new(&self.transport)
+    }
+
+    /// Points-system calls: system, boosts, levels, summaries.
+    pub fn points(&self) -> Points<'_> {
+        Points::new(&self.transport)
+    }
+
+    /// Leaderboard calls: list all, get one with its rankings.
+    pub fn leaderboards(&self) -> Leaderboards<'_> {
+        Leaderboards::new(&self.transport)
+    }
+}
+
+/// Settings of a [`Trophy`] client. Setters never fail; [`TrophyBuilder::build`] checks them.
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct TrophyBuilder {
+    transport: TransportBuilder,
+    api_key: Option<SecretString>,
+    tenant_id: Option<String>,
+}
+
+impl Default for TrophyBuilder {
+    fn default() -> Self {
+        TrophyBuilder::new()
+    }
+}
+
+impl TrophyBuilder {
+    /// Default settings: the production base URL, no key yet.
+    pub fn new() -> Self {
+        TrophyBuilder {
+            transport: Transport::builder("trophy").error_parser(parse_error_body),
+            api_key: None,
+            tenant_id: None,
+        }
+    }
+
+    /// The API key (sent as `X-API-KEY`, never printed).
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::new(key));
+        self
+    }
+
+    /// The tenant, for multi-tenant organisations (sent as `Tenant-ID` on every call; Trophy
+    /// ignores it for single-tenant organisations).
+    pub fn tenant_id(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant_id = Some(tenant.into());
+        self
+    }
+
+    questkit_core::transport_setters!(transport);
+
+    /// Checks the settings and builds the client.
+    ///
+    /// Fails with [`Error::Config`] without an API key, with an unparsable or plain-`http`
+    /// non-loopback base URL, or an invalid tenant header value.
+    pub fn build(self) -> Result<Trophy> {
+        let key = self
+            .api_key
+            .ok_or_else(|| Error::config("trophy: no API key configured"))?;
+        let mut transport = self.transport;
+        if !transport.has_base_url() {
+            transport = transport.base_url(DEFAULT_BASE_URL);
+        }
+        if let Some(tenant) = self.tenant_id {
+            transport = transport.header(TENANT_HEADER, tenant);
+        }
+        let transport = transport.auth(Auth::header(API_KEY_HEADER, key)).build()?;
+        Ok(Trophy { transport })
+    }
+}
+
+/// Reads Trophy's `{"error": "..."}` body into the core error's message.
+fn parse_error_body(body: &[u8]) -> Option<ErrorDetails> {
+    ErrorBody::parse(body).map(|b| ErrorDetails::message(b.error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_is_send_sync_clone() {
+        fn assert_traits<T: Send + Sync + Clone + 'static>() {}
+        assert_traits::<Trophy>();
+    }
+
+    #[test]
+    fn build_checks_settings() {
+        let trophy = Trophy::new("sk_live").unwrap();
+        assert_eq!(
+            trophy.transport().base_url().as_str(),
+            "https://api.trophy.so/v1/"
+        );
+        assert!(matches!(Trophy::new(""), Err(Error::Config(_))));
+        assert!(matches!(Trophy::builder().build(), Err(Error::Config(_))));
+        let insecure = Trophy::builder()
+            .api_key("k")
+            .base_url("http://trophy.example/v1")
+            .build();
+        assert!(matches!(insecure, Err(Error::Config(_))));
+        let bad_tenant = Trophy::builder()
+            .api_key("k")
+            .tenant_id("bad\nvalue")
+            .build();
+        assert!(matches!(bad_tenant, Err(Error::Config(_))));
+        let debug = format!("{:?}", Trophy::builder().api_key("sk_secret_value"));
+        assert!(!debug.contains("sk_secret_value"), "{debug}");
+        let debug = format!("{trophy:?}");
+        assert!(!debug.contains("sk_live"), "{debug}");
+    }
+
+    #[test]
+    fn error_bodies() {
+        assert_eq!(
+            parse_error_body(br#"{"error":"User not found"}"#).and_then(|d| d.message),
+            Some("User not found".to_owned())
+        );
+        assert_eq!(parse_error_body(b"<html></html>"), None);
+    }
+}
