@@ -1,7 +1,9 @@
 //! Turning Epixel bodies into results: the envelope decoder and the error-body parser.
 
 use questkit_core::reqwest::StatusCode;
-use questkit_core::{ApiError, Error, ErrorDetails, RawResponse, Result, decode_error, decode_json};
+use questkit_core::{
+    ApiError, Error, ErrorDetails, RawResponse, Result, decode_error, decode_json,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
