@@ -32,10 +32,24 @@ pub mod goals;
 mod matchers;
 #[cfg(feature = "nudj")]
 pub mod nudj;
+#[cfg(all(
+    feature = "trophy",
+    feature = "nudj",
+    feature = "goals",
+    feature = "giftoin"
+))]
+mod suite;
 #[cfg(feature = "trophy")]
 pub mod trophy;
 
 pub use api::{ApiSpec, AuthCheck, MockApi, json};
 pub use fault::Fault;
 pub use matchers::PathTemplate;
+#[cfg(all(
+    feature = "trophy",
+    feature = "nudj",
+    feature = "goals",
+    feature = "giftoin"
+))]
+pub use suite::{MockSuite, PREFIXES};
 pub use wiremock;
