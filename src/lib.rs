@@ -12,8 +12,11 @@
 //! | [`mock`] | mock servers of all four (feature `mock`) | `questkit-mock` |
 //!
 //! Every client shares [`core`]: one [`Error`] type, retries with backoff, timeouts, secrets
-//! that never print, and the [`Progress`] view.
+//! that never print, and the [`Progress`] view. [`progress::ProgressItem`] turns what each API
+//! reports into one list of progress bars for a user.
 #![deny(missing_docs)]
+
+pub mod progress;
 
 pub use questkit_core as core;
 pub use questkit_core::{Error, HasProgress, Progress, Result, SecretString};

@@ -1,3 +1,4 @@
+#![cfg(feature = "giftoin")]
 //! The Giftoin wire contract: each of the 3 operations of `questkit::giftoin`, called once
 //! against the Giftoin mock under `/giftoin/api/v1` on a shared `MockSuite` server. Each row
 //! gives the call, the request the mock must receive (method, path relative to `/api/v1`,

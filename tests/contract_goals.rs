@@ -1,3 +1,4 @@
+#![cfg(feature = "goals")]
 //! The Epixel Goals wire contract: each of the 3 operations of `questkit::goals`, called once
 //! against the Goals mock under `/goals/api/v1` on a shared `MockSuite` server, plus the login
 //! the client makes by itself before its first profile call. Each row gives the call, the

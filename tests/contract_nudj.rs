@@ -1,3 +1,4 @@
+#![cfg(feature = "nudj")]
 //! The Nudj wire contract: each of the 9 operations of `questkit::nudj`, called once against
 //! the Nudj mock on a shared `MockSuite` server: eight under `/nudj/api/v2/integration`, the
 //! custom event under `/nudj/api/v2/admin` (the admin base the client derives from the

@@ -1,3 +1,4 @@
+#![cfg(feature = "trophy")]
 //! The Trophy wire contract: each of the 27 operations of `questkit::trophy`, called once
 //! against the Trophy mock served under `/trophy/v1` on a shared `MockSuite` server (the
 //! `questkit-mock` layout). Each row gives the call, the request the mock must receive
