@@ -11,8 +11,9 @@
 //! the documentation's example user).
 
 use questkit::HasProgress;
-use questkit::giftoin::{CollectionChallenge, Giftoin, Platform};
-use questkit_mock::giftoin::{DEMO_API_KEY, GiftoinMock};
+use questkit::giftoin::{CollectionChallenge, Platform};
+
+mod support;
 
 const BAR_WIDTH: usize = 24;
 
@@ -26,41 +27,9 @@ async fn main() {
 }
 
 async fn run() -> questkit::Result<()> {
-    let key = std::env::var("GIFTOIN_API_KEY")
-        .ok()
-        .filter(|k| !k.trim().is_empty());
-    // Keep the mock alive for the whole run.
-    let mut _mock = None;
-    let giftoin = match key {
-        Some(key) => {
-            let mut builder = Giftoin::builder().api_key(key);
-            let base = std::env::var("GIFTOIN_BASE_URL")
-                .ok()
-                .filter(|u| !u.trim().is_empty());
-            if let Some(base) = &base {
-                builder = builder.base_url(base.as_str());
-            }
-            println!(
-                "Calling the Giftoin API at {}",
-                base.as_deref()
-                    .unwrap_or(questkit::giftoin::DEFAULT_BASE_URL)
-            );
-            builder.build()?
-        }
-        None => {
-            let mock = GiftoinMock::start().await;
-            println!(
-                "GIFTOIN_API_KEY is not set: using the built-in Giftoin mock at {}",
-                mock.uri()
-            );
-            let client = Giftoin::builder()
-                .api_key(DEMO_API_KEY)
-                .base_url(mock.uri())
-                .build()?;
-            _mock = Some(mock);
-            client
-        }
-    };
+    let connected = support::giftoin().await?;
+    println!("{}", connected.description);
+    let giftoin = &connected.client;
 
     let platform =
         Platform::from(std::env::var("GIFTOIN_PLATFORM").unwrap_or_else(|_| "discord".to_owned()));

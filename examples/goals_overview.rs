@@ -13,10 +13,11 @@
 //! without it no `api-signature` header is sent), and optionally `EPIXEL_PROFILE_ID`.
 
 use questkit::HasProgress;
-use questkit::goals::{Goal, Goals, GoalsLeaderboard, Overview};
-use questkit_mock::goals::{
-    DEMO_API_KEY, DEMO_API_SIGNATURE, DEMO_PASSWORD, DEMO_USERNAME, GoalsMock,
-};
+use questkit::goals::{Goal, GoalsLeaderboard, Overview};
+
+mod support;
+
+use support::env;
 
 const TOP: usize = 3;
 
@@ -29,50 +30,10 @@ async fn main() {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 async fn run() -> questkit::Result<()> {
-    // Keep the mock alive for the whole run.
-    let mut _mock = None;
-    let goals = match env("EPIXEL_BASE_URL") {
-        Some(base) => {
-            println!("Calling the Epixel deployment at {base}");
-            let mut builder = Goals::builder()
-                .base_url(base)
-                .api_key(env("EPIXEL_API_KEY").unwrap_or_default());
-            if let (Some(user), Some(password)) = (env("EPIXEL_USERNAME"), env("EPIXEL_PASSWORD")) {
-                builder = builder.login(user, password);
-            }
-            if let Some(token) = env("EPIXEL_ACCESS_TOKEN") {
-                builder = builder.access_token(token);
-            }
-            builder = match env("EPIXEL_API_SIGNATURE") {
-                Some(signature) => builder.signature(signature),
-                None => {
-                    println!("(EPIXEL_API_SIGNATURE is not set: sending no api-signature header)");
-                    builder.without_signature()
-                }
-            };
-            builder.build()?
-        }
-        None => {
-            let mock = GoalsMock::start().await;
-            println!(
-                "EPIXEL_BASE_URL is not set: using the built-in Goals mock at {}",
-                mock.uri()
-            );
-            let client = Goals::builder()
-                .base_url(mock.uri())
-                .api_key(DEMO_API_KEY)
-                .login(DEMO_USERNAME, DEMO_PASSWORD)
-                .signature(DEMO_API_SIGNATURE)
-                .build()?;
-            _mock = Some(mock);
-            client
-        }
-    };
+    let connected = support::goals().await?;
+    println!("{}", connected.description);
+    let goals = &connected.client;
 
     let mut overview = goals.profiles().overview();
     if let Some(profile) = env("EPIXEL_PROFILE_ID") {

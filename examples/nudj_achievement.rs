@@ -13,8 +13,12 @@
 //! achievement of the list.
 
 use questkit::HasProgress;
-use questkit::nudj::{Achievement, Nudj};
-use questkit_mock::nudj::{DEMO_ACHIEVEMENT_ID, DEMO_API_TOKEN, NudjMock};
+use questkit::nudj::Achievement;
+use questkit_mock::nudj::DEMO_ACHIEVEMENT_ID;
+
+mod support;
+
+use support::env;
 
 const BAR_WIDTH: usize = 24;
 
@@ -27,53 +31,11 @@ async fn main() {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 async fn run() -> questkit::Result<()> {
-    // Keep the mock alive for the whole run.
-    let mut _mock = None;
-    let mut default_id = None;
-    let mut builder = Nudj::builder();
-    if let Some(language) = env("NUDJ_LANGUAGE") {
-        builder = builder.language(language);
-    }
-    let nudj = match env("NUDJ_API_TOKEN") {
-        Some(token) => {
-            builder = builder.api_token(token);
-            match (env("NUDJ_BASE_URL"), env("NUDJ_SUBDOMAIN")) {
-                (Some(base), _) => {
-                    println!("Calling the Nudj API at {base}");
-                    builder = builder.base_url(base);
-                }
-                (None, Some(subdomain)) => {
-                    println!("Calling the Nudj API of {subdomain}.nudj.cx");
-                    builder = builder.subdomain(subdomain);
-                }
-                (None, None) => {
-                    return Err(questkit::Error::config(
-                        "set NUDJ_BASE_URL or NUDJ_SUBDOMAIN along with NUDJ_API_TOKEN",
-                    ));
-                }
-            }
-            builder.build()?
-        }
-        None => {
-            let mock = NudjMock::start().await;
-            println!(
-                "NUDJ_API_TOKEN is not set: using the built-in Nudj mock at {}",
-                mock.uri()
-            );
-            let client = builder
-                .api_token(DEMO_API_TOKEN)
-                .base_url(mock.uri())
-                .build()?;
-            _mock = Some(mock);
-            default_id = Some(DEMO_ACHIEVEMENT_ID.to_owned());
-            client
-        }
-    };
+    let connected = support::nudj().await?;
+    println!("{}", connected.description);
+    let nudj = &connected.client;
+    let default_id = connected.mocked.then(|| DEMO_ACHIEVEMENT_ID.to_owned());
 
     let id = std::env::args()
         .nth(1)

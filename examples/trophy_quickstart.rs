@@ -11,8 +11,11 @@
 //! `words-written`).
 
 use questkit::HasProgress;
-use questkit::trophy::{Trophy, UpsertedUser};
-use questkit_mock::trophy::{DEMO_API_KEY, TrophyMock};
+use questkit::trophy::UpsertedUser;
+
+mod support;
+
+use support::env;
 
 const BAR_WIDTH: usize = 20;
 
@@ -25,41 +28,10 @@ async fn main() {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
 async fn run() -> questkit::Result<()> {
-    // Keep the mock alive for the whole run.
-    let mut _mock = None;
-    let trophy = match env("TROPHY_API_KEY") {
-        Some(key) => {
-            let base = env("TROPHY_BASE_URL");
-            println!(
-                "Calling the Trophy API at {}",
-                base.as_deref()
-                    .unwrap_or(questkit::trophy::DEFAULT_BASE_URL)
-            );
-            let mut builder = Trophy::builder().api_key(key);
-            if let Some(base) = base {
-                builder = builder.base_url(base);
-            }
-            builder.build()?
-        }
-        None => {
-            let mock = TrophyMock::start().await;
-            println!(
-                "TROPHY_API_KEY is not set: using the built-in Trophy mock at {}",
-                mock.uri()
-            );
-            let trophy = Trophy::builder()
-                .api_key(DEMO_API_KEY)
-                .base_url(mock.uri())
-                .build()?;
-            _mock = Some(mock);
-            trophy
-        }
-    };
+    let connected = support::trophy().await?;
+    println!("{}", connected.description);
+    let trophy = &connected.client;
     let user_id = env("TROPHY_USER_ID").unwrap_or_else(|| "user-1".to_owned());
     let metric_key = env("TROPHY_METRIC_KEY").unwrap_or_else(|| "words-written".to_owned());
 
