@@ -19,11 +19,7 @@ const BAR_WIDTH: usize = 24;
 
 #[tokio::main]
 async fn main() {
-    if let Err(err) = run().await {
-        // Display is one line with the status, Giftoin's code and message; never the key.
-        eprintln!("error: {err}");
-        std::process::exit(1);
-    }
+    support::finish(run().await);
 }
 
 async fn run() -> questkit::Result<()> {

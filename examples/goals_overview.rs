@@ -23,11 +23,7 @@ const TOP: usize = 3;
 
 #[tokio::main]
 async fn main() {
-    if let Err(err) = run().await {
-        // Display is one line: status, code, message, field errors; never a credential.
-        eprintln!("error: {err}");
-        std::process::exit(1);
-    }
+    support::finish(run().await);
 }
 
 async fn run() -> questkit::Result<()> {

@@ -24,11 +24,7 @@ const BAR_WIDTH: usize = 24;
 
 #[tokio::main]
 async fn main() {
-    if let Err(err) = run().await {
-        // Display is one line with the status, Nudj's tRPC code and message; never the token.
-        eprintln!("error: {err}");
-        std::process::exit(1);
-    }
+    support::finish(run().await);
 }
 
 async fn run() -> questkit::Result<()> {

@@ -24,10 +24,7 @@ const NUDJ_ROWS: usize = 4;
 
 #[tokio::main]
 async fn main() {
-    if let Err(err) = run().await {
-        eprintln!("error: {err}");
-        std::process::exit(1);
-    }
+    support::finish(run().await);
 }
 
 async fn run() -> questkit::Result<()> {

@@ -21,11 +21,7 @@ const BAR_WIDTH: usize = 20;
 
 #[tokio::main]
 async fn main() {
-    if let Err(err) = run().await {
-        // Display is one line: status, Trophy's message, request id. Never the key.
-        eprintln!("error: {err}");
-        std::process::exit(1);
-    }
+    support::finish(run().await);
 }
 
 async fn run() -> questkit::Result<()> {

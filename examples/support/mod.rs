@@ -45,6 +45,15 @@ impl<C> Connected<C> {
     }
 }
 
+/// Ends an example: on error, prints it (one line: status, vendor code and message, request
+/// id; never a credential) and exits with status 1.
+pub fn finish(result: questkit::Result<()>) {
+    if let Err(err) = result {
+        eprintln!("error: {err}");
+        std::process::exit(1);
+    }
+}
+
 /// An environment variable, unless unset or blank.
 pub fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

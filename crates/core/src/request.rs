@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -50,10 +51,35 @@ pub struct Request<T> {
     use_token_source: bool,
     use_signer: bool,
     decoder: Decoder<T>,
-    invalid: Option<Error>,
+    invalid: Option<Arc<Error>>,
     _output: PhantomData<fn() -> T>,
 }
 
+/// A clone is an independent request with the same settings (a pager sends one per page).
+impl<T> Clone for Request<T> {
+    fn clone(&self) -> Self {
+        Request {
+            transport: self.transport.clone(),
+            method: self.method.clone(),
+            template: self.template,
+            operation: self.operation,
+            target: self.target.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            idempotency: self.idempotency.clone(),
+            use_token_source: self.use_token_source,
+            use_signer: self.use_signer,
+            decoder: self.decoder,
+            invalid: self.invalid.clone(),
+            _output: PhantomData,
+        }
+    }
+}
+
+#[derive(Clone)]
 enum Target {
     Relative(String),
     Absolute(String),
@@ -83,7 +109,7 @@ impl<T: DeserializeOwned> Request<T> {
     ) -> Self {
         let (target, invalid) = match path::fill(template, params) {
             Ok(path) => (Target::Relative(path), None),
-            Err(err) => (Target::Relative(String::new()), Some(err)),
+            Err(err) => (Target::Relative(String::new()), Some(Arc::new(err))),
         };
         Request {
             transport,
@@ -282,8 +308,17 @@ impl<T> Request<T> {
     /// Fails the call with `error` when it is sent (for checks of call arguments).
     pub fn fail(&mut self, error: Error) {
         if self.invalid.is_none() {
-            self.invalid = Some(error);
+            self.invalid = Some(Arc::new(error));
         }
+    }
+
+    /// The error a deferred check stored, taken out (rebuilt as `InvalidInput` when a clone of
+    /// this request still shares it).
+    fn take_invalid(&mut self) -> Option<Error> {
+        self.invalid.take().map(|shared| {
+            Arc::try_unwrap(shared)
+                .unwrap_or_else(|shared| Error::invalid_input(shared.to_string()))
+        })
     }
 
     /// The HTTP method.
@@ -313,6 +348,52 @@ impl<T> Request<T> {
             Target::Relative(p) => p,
             Target::Absolute(_) => "",
         }
+    }
+
+    /// The value of a query parameter set so far (the last one, for a repeated key).
+    pub fn query_value(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every item of an offset/limit list, as a stream that sends one clone of this request per
+    /// page with `offset_key` and `limit_key` set (see [`crate::pagination::offset_stream`] for
+    /// when it stops).
+    ///
+    /// The first page starts at this request's own `offset_key` value (else 0) and pages hold
+    /// its `limit_key` value (else `default_limit`) items, so a call's `offset`/`limit` setters
+    /// shape the stream too. `items` takes a page's decoded body apart.
+    pub fn paginate<I>(
+        self,
+        offset_key: &'static str,
+        limit_key: &'static str,
+        default_limit: u64,
+        items: fn(T) -> crate::pagination::OffsetPage<I>,
+    ) -> futures::stream::BoxStream<'static, Result<I>>
+    where
+        T: Send + 'static,
+        I: Send + 'static,
+    {
+        let start = self
+            .query_value(offset_key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let page_size = self
+            .query_value(limit_key)
+            .and_then(|v| v.parse().ok())
+            .filter(|l| *l > 0)
+            .unwrap_or(default_limit);
+        crate::pagination::offset_stream(start, page_size, move |offset, limit| {
+            let page = self
+                .clone()
+                .set_query(offset_key, offset)
+                .set_query(limit_key, limit)
+                .send();
+            async move { page.await.map(items) }
+        })
     }
 
     /// Sends the request and decodes the body.
@@ -378,7 +459,7 @@ impl<T> Request<T> {
     }
 
     async fn execute(mut self) -> Result<RawResponse> {
-        if let Some(err) = self.invalid.take() {
+        if let Some(err) = self.take_invalid() {
             return Err(err);
         }
         let url = self.build_url()?;

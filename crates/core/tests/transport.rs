@@ -933,3 +933,91 @@ async fn header_names_in_any_case_and_query_removal() {
     assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
     assert_eq!(requests(&server).await.len(), 1);
 }
+
+#[tokio::test]
+async fn paginate_sends_one_clone_per_page_from_the_calls_own_offset_and_limit() {
+    use futures::TryStreamExt;
+    use questkit_core::pagination::OffsetPage;
+
+    /// Serves items 0..23 by `skip`/`limit`, with the total.
+    struct Items;
+    impl wiremock::Respond for Items {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let param = |key: &str| {
+                request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == key)
+                    .and_then(|(_, v)| v.parse::<usize>().ok())
+            };
+            let (skip, limit) = (param("skip").unwrap_or(0), param("limit").unwrap_or(10));
+            let items: Vec<usize> = (0..23).skip(skip).take(limit).collect();
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"total": 23, "items": items}))
+        }
+    }
+    #[derive(Deserialize)]
+    struct Page {
+        total: u64,
+        items: Vec<usize>,
+    }
+    fn items(page: Page) -> OffsetPage<usize> {
+        OffsetPage {
+            items: page.items,
+            total: Some(page.total),
+        }
+    }
+
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/items"))
+        .respond_with(Items)
+        .mount(&server)
+        .await;
+    let request = client(&server)
+        .get::<Page>("items", &[])
+        .query("search", "x")
+        .set_query("skip", 5)
+        .set_query("limit", 8);
+    let all: Vec<usize> = request
+        .clone()
+        .paginate("skip", "limit", 100, items)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all, (5..23).collect::<Vec<_>>());
+    let sent: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.url.query().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "search=x&skip=5&limit=8",
+            "search=x&skip=13&limit=8",
+            "search=x&skip=21&limit=8"
+        ]
+    );
+
+    // Without the call's own values: from 0, default page size; the original request is untouched.
+    let all: Vec<usize> = client(&server)
+        .get::<Page>("items", &[])
+        .paginate("skip", "limit", 10, items)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(all, (0..23).collect::<Vec<_>>());
+    assert_eq!(request.query_value("skip"), Some("5"));
+
+    // A deferred argument error reaches the stream as its one item, and every clone keeps it.
+    let mut bad = client(&server).get::<Page>("items/{id}", &[""]);
+    bad.fail(Error::invalid_input("second error ignored"));
+    let out: Vec<_> =
+        futures::StreamExt::collect::<Vec<_>>(bad.clone().paginate("skip", "limit", 10, items))
+            .await;
+    assert!(
+        matches!(out.as_slice(), [Err(Error::InvalidInput(msg))] if msg.contains("empty")),
+        "{out:?}"
+    );
+    assert!(matches!(bad.send().await, Err(Error::InvalidInput(_))));
+}

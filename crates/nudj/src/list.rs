@@ -2,12 +2,11 @@
 
 use std::fmt;
 use std::future::IntoFuture;
-use std::marker::PhantomData;
 use std::time::Duration;
 
 use futures::stream::BoxStream;
-use questkit_core::pagination::{OffsetPage, offset_stream};
-use questkit_core::{BoxFuture, Error, RawResponse, Request, Result, Transport};
+use questkit_core::pagination::OffsetPage;
+use questkit_core::{BoxFuture, Error, RawResponse, Request, Result};
 use serde::de::DeserializeOwned;
 
 use crate::client::{LANGUAGE_HEADER, Nudj};
@@ -33,160 +32,98 @@ pub const MAX_LIMIT: u32 = 100;
 /// ```
 #[must_use = "a call does nothing until it is awaited, sent or streamed"]
 pub struct ListCall<T> {
-    transport: Transport,
-    template: &'static str,
-    operation: &'static str,
-    limit: Option<u32>,
-    skip: Option<u64>,
-    search: Option<String>,
-    sort: Option<String>,
-    language: Option<String>,
-    headers: Vec<(String, String)>,
-    timeout: Option<Duration>,
-    max_retries: Option<u32>,
-    _items: PhantomData<fn() -> T>,
+    inner: Request<Page<T>>,
 }
 
 impl<T> fmt::Debug for ListCall<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ListCall")
-            .field("path", &self.template)
-            .field("limit", &self.limit)
-            .field("skip", &self.skip)
-            .field("search", &self.search)
-            .field("sort", &self.sort)
-            .field("language", &self.language)
-            .finish_non_exhaustive()
+        f.debug_tuple("ListCall").field(&self.inner).finish()
     }
 }
 
 impl<T> Clone for ListCall<T> {
     fn clone(&self) -> Self {
         ListCall {
-            transport: self.transport.clone(),
-            template: self.template,
-            operation: self.operation,
-            limit: self.limit,
-            skip: self.skip,
-            search: self.search.clone(),
-            sort: self.sort.clone(),
-            language: self.language.clone(),
-            headers: self.headers.clone(),
-            timeout: self.timeout,
-            max_retries: self.max_retries,
-            _items: PhantomData,
+            inner: self.inner.clone(),
         }
     }
 }
 
 impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
     pub(crate) fn new(nudj: &Nudj, template: &'static str, operation: &'static str) -> Self {
-        ListCall {
-            transport: nudj.transport().clone(),
-            template,
-            operation,
-            limit: None,
-            skip: None,
-            search: None,
-            sort: None,
-            language: nudj.language().map(str::to_owned),
-            headers: Vec::new(),
-            timeout: None,
-            max_retries: None,
-            _items: PhantomData,
+        let mut inner = nudj.transport().get(template, &[]).operation(operation);
+        if let Some(language) = nudj.language() {
+            inner = inner.header(LANGUAGE_HEADER, language);
         }
+        ListCall { inner }
     }
 
     /// Items per page, `1..=100` (Nudj's default is 10). Other values fail the call.
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.inner = self.inner.set_query("limit", limit);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            self.inner.fail(Error::invalid_input(format!(
+                "limit must be within 1..={MAX_LIMIT}, got {limit}"
+            )));
+        }
         self
     }
 
     /// How many items to skip (offset pagination).
     pub fn skip(mut self, skip: u64) -> Self {
-        self.skip = Some(skip);
+        self.inner = self.inner.set_query("skip", skip);
         self
     }
 
     /// A case-insensitive text filter.
     pub fn search(mut self, text: impl Into<String>) -> Self {
-        self.search = Some(text.into());
+        self.inner = self.inner.set_query("search", text.into());
         self
     }
 
     /// The sort order, e.g. `-createdAt` (which keys are accepted depends on the endpoint).
     pub fn sort(mut self, sort: impl Into<String>) -> Self {
-        self.sort = Some(sort.into());
+        self.inner = self.inner.set_query("sort", sort.into());
         self
     }
 
     /// The response language for this call (overrides the client's).
-    pub fn language(mut self, language: impl Into<String>) -> Self {
-        self.language = Some(language.into());
+    pub fn language(mut self, language: impl AsRef<str>) -> Self {
+        self.inner = self.inner.header(LANGUAGE_HEADER, language);
         self
     }
 
     /// The total timeout of each attempt of this call (overrides the client's).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.inner = self.inner.timeout(timeout);
         self
     }
 
     /// How many retries this call may make (overrides the client's).
     pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = Some(retries);
+        self.inner = self.inner.max_retries(retries);
         self
     }
 
     /// Adds a header to this call only.
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        self.inner = self.inner.header(name, value);
         self
     }
 
     /// The request of one page, as it would be sent.
     pub fn to_request(&self) -> Request<Page<T>> {
-        self.page_request(self.skip, self.limit)
-    }
-
-    fn page_request(&self, skip: Option<u64>, limit: Option<u32>) -> Request<Page<T>> {
-        let mut request = self
-            .transport
-            .get::<Page<T>>(self.template, &[])
-            .operation(self.operation)
-            .query_opt("limit", limit)
-            .query_opt("skip", skip)
-            .query_opt("search", self.search.as_deref())
-            .query_opt("sort", self.sort.as_deref());
-        if let Some(limit) = limit.filter(|l| !(1..=MAX_LIMIT).contains(l)) {
-            request.fail(Error::invalid_input(format!(
-                "limit must be within 1..={MAX_LIMIT}, got {limit}"
-            )));
-        }
-        if let Some(language) = &self.language {
-            request = request.header(LANGUAGE_HEADER, language);
-        }
-        for (name, value) in &self.headers {
-            request = request.header(name, value);
-        }
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        if let Some(retries) = self.max_retries {
-            request = request.max_retries(retries);
-        }
-        request
+        self.inner.clone()
     }
 
     /// Fetches one page.
     pub async fn send(self) -> Result<Page<T>> {
-        self.to_request().send().await
+        self.inner.send().await
     }
 
     /// Fetches one page undecoded (status, headers, body).
     pub async fn send_raw(self) -> Result<RawResponse> {
-        self.to_request().send_raw().await
+        self.inner.send_raw().await
     }
 
     /// Every item from `skip` on, fetching pages lazily (`limit` per page, 100 by default).
@@ -196,18 +133,11 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
     /// has no `totalCount`, a page shorter than `limit` ends it too. An error is yielded once
     /// and ends the stream.
     pub fn stream(self) -> BoxStream<'static, Result<T>> {
-        let limit = self.limit.unwrap_or(MAX_LIMIT);
-        let start = self.skip.unwrap_or(0);
-        offset_stream(start, u64::from(limit), move |skip, _| {
-            let page = self.page_request(Some(skip), Some(limit)).send();
-            async move {
-                let page = page.await?;
-                Ok(OffsetPage {
-                    items: page.edges,
-                    total: page.total_count,
-                })
-            }
-        })
+        self.inner
+            .paginate("skip", "limit", u64::from(MAX_LIMIT), |page| OffsetPage {
+                items: page.edges,
+                total: page.total_count,
+            })
     }
 }
 

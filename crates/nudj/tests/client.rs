@@ -29,19 +29,25 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
     request.headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// The query pairs of a request, sorted: their order carries no meaning.
 fn query(request: &Request) -> Vec<(String, String)> {
-    request
+    let mut pairs: Vec<_> = request
         .url
         .query_pairs()
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+        .collect();
+    pairs.sort();
+    pairs
 }
 
+/// Expected query pairs, sorted like [`query`]'s.
 fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
-    expected
+    let mut pairs: Vec<_> = expected
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+        .collect();
+    pairs.sort();
+    pairs
 }
 
 #[tokio::test]
