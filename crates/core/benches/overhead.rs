@@ -9,11 +9,14 @@
 //!    headers, retry bookkeeping, tracing span, body limit, typed decode). The difference is
 //!    the SDK's own cost; loopback is the cheapest network there is, so any real network
 //!    makes the share smaller still.
+//!
+//! The compared cases run alternately, round by round, so that the speed drift of a shared
+//! machine hits both alike; the overhead is the median of the per-round differences.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use questkit_core::{Auth, RawResponse, Transport};
+use questkit_core::{Auth, Transport};
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -75,30 +78,42 @@ async fn serve(payload: Vec<u8>) -> String {
     format!("http://{addr}/v1")
 }
 
-fn report(name: &str, mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    let median = samples[samples.len() / 2];
-    let p90 = samples[samples.len() * 9 / 10];
-    println!(
-        "{name:<48} median {:>9.2} µs   p90 {:>9.2} µs",
-        micros(median),
-        micros(p90)
-    );
-    median
-}
-
 fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
-fn time<F: FnMut()>(iterations: usize, mut f: F) -> Vec<Duration> {
-    (0..iterations)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect()
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
+}
+
+/// Runs `a` and `b` alternately, `rounds` times each (swapping which goes first every round),
+/// so that drift in the machine's speed hits both alike. Returns the medians of `a`, of `b`
+/// and of the per-round difference `b - a`, in microseconds.
+fn paired(rounds: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64, f64) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        micros(start.elapsed())
+    };
+    let (mut xs, mut ys, mut diffs) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (x, y) = if round % 2 == 0 {
+            let x = time(&mut a);
+            (x, time(&mut b))
+        } else {
+            let y = time(&mut b);
+            (time(&mut a), y)
+        };
+        xs.push(x);
+        ys.push(y);
+        diffs.push(y - x);
+    }
+    (median(xs), median(ys), median(diffs))
+}
+
+fn report(name: &str, value: f64) {
+    println!("{name:<52} median {value:>9.2} µs");
 }
 
 fn main() {
@@ -112,25 +127,24 @@ fn main() {
 
     // 1. Decoding.
     let raw_bytes = bytes::Bytes::from(payload.clone());
-    let direct = report(
-        "decode 100 rankings: typed (questkit)",
-        time(iterations, || {
+    let (direct, detour, _) = paired(
+        iterations,
+        || {
             let v: Vec<Ranking> = serde_json::from_slice(black_box(&raw_bytes)).expect("decode");
             black_box(v);
-        }),
-    );
-    let detour = report(
-        "decode 100 rankings: via serde_json::Value",
-        time(iterations, || {
+        },
+        || {
             let value: serde_json::Value =
                 serde_json::from_slice(black_box(&raw_bytes)).expect("value");
             let v: Vec<Ranking> = serde_json::from_value(value).expect("decode");
             black_box(v);
-        }),
+        },
     );
+    report("decode 100 rankings: typed (questkit)", direct);
+    report("decode 100 rankings: via serde_json::Value", detour);
     println!(
         "  -> the Value detour costs {:.1}x the direct decode\n",
-        detour.as_secs_f64() / direct.as_secs_f64()
+        detour / direct
     );
 
     // 2. Request overhead over loopback.
@@ -151,54 +165,36 @@ fn main() {
         .expect("transport");
     let url = format!("{base}/leaderboards/weekly");
 
-    let bare = report(
-        "GET + decode, bare reqwest",
-        time(iterations, || {
-            rt.block_on(async {
-                let bytes = http
-                    .get(&url)
-                    .header("X-API-KEY", "bench-key")
-                    .send()
-                    .await
-                    .expect("send")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let v: Vec<Ranking> = serde_json::from_slice(&bytes).expect("decode");
-                black_box(v);
-            })
-        }),
-    );
-    let sdk = report(
-        "GET + decode, questkit Transport",
-        time(iterations, || {
-            rt.block_on(async {
-                let v: Vec<Ranking> = transport
-                    .get("leaderboards/{key}", &["weekly"])
-                    .await
-                    .expect("call");
-                black_box(v);
-            })
-        }),
-    );
-    let raw = report(
-        "GET, questkit Transport send_raw (no decode)",
-        time(iterations, || {
-            rt.block_on(async {
-                let r: RawResponse = transport
-                    .get::<()>("leaderboards/{key}", &["weekly"])
-                    .send_raw()
-                    .await
-                    .expect("call");
-                black_box(r);
-            })
-        }),
-    );
-    let overhead = sdk.saturating_sub(bare);
+    let bare_call = || {
+        rt.block_on(async {
+            let bytes = http
+                .get(&url)
+                .header("X-API-KEY", "bench-key")
+                .send()
+                .await
+                .expect("send")
+                .bytes()
+                .await
+                .expect("body");
+            let v: Vec<Ranking> = serde_json::from_slice(&bytes).expect("decode");
+            black_box(v);
+        })
+    };
+    let sdk_call = || {
+        rt.block_on(async {
+            let v: Vec<Ranking> = transport
+                .get("leaderboards/{key}", &["weekly"])
+                .await
+                .expect("call");
+            black_box(v);
+        })
+    };
+    let (bare, sdk, overhead) = paired(iterations, bare_call, sdk_call);
+    report("GET + decode, bare reqwest", bare);
+    report("GET + decode, questkit Transport", sdk);
     println!(
-        "  -> questkit adds {:.2} µs per call over bare reqwest on loopback ({:.1}% of a loopback call; raw {:.2} µs)",
-        micros(overhead),
-        100.0 * overhead.as_secs_f64() / bare.as_secs_f64(),
-        micros(raw)
+        "  -> questkit adds {overhead:.2} µs per call over bare reqwest on loopback \
+         (median of paired differences; {:.1}% of a loopback call)",
+        100.0 * overhead / bare
     );
 }
