@@ -109,6 +109,9 @@ pub struct ApiError {
     pub body: Bytes,
     /// How many attempts were made.
     pub attempts: u32,
+    /// Whether the vendor's body says the credentials were refused, whatever the status
+    /// (Giftoin answers a wrong key with a 400).
+    pub auth_failure: bool,
 }
 
 /// One field's validation message.
@@ -145,6 +148,8 @@ pub struct ErrorDetails {
     pub field_errors: Vec<FieldError>,
     /// A status the body itself states, when it differs from the HTTP one (envelopes).
     pub status: Option<StatusCode>,
+    /// Whether the body says the credentials were refused (see [`Error::is_auth`]).
+    pub auth_failure: bool,
 }
 
 impl ErrorDetails {
@@ -175,6 +180,12 @@ impl ErrorDetails {
     /// Sets the status the body states.
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = Some(status);
+        self
+    }
+
+    /// Marks the error as refused credentials, whatever its status.
+    pub fn with_auth_failure(mut self) -> Self {
+        self.auth_failure = true;
         self
     }
 }
@@ -227,6 +238,7 @@ impl ApiError {
             retry_after: crate::retry::retry_after(headers, std::time::SystemTime::now()),
             body: body.slice(..body.len().min(ERROR_BODY_CAP)),
             attempts: 1,
+            auth_failure: details.auth_failure,
         }
     }
 
@@ -366,12 +378,14 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// Whether the server refused the credentials (401 or 403).
+    /// Whether the server refused the credentials: a 401 or 403, or a vendor error body that
+    /// says so under another status.
     pub fn is_auth(&self) -> bool {
-        matches!(
-            self.status(),
-            Some(StatusCode::UNAUTHORIZED) | Some(StatusCode::FORBIDDEN)
-        )
+        self.api().is_some_and(|api| api.auth_failure)
+            || matches!(
+                self.status(),
+                Some(StatusCode::UNAUTHORIZED) | Some(StatusCode::FORBIDDEN)
+            )
     }
 
     /// Whether the server said 429 Too Many Requests.

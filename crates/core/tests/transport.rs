@@ -1021,3 +1021,58 @@ async fn paginate_sends_one_clone_per_page_from_the_calls_own_offset_and_limit()
     );
     assert!(matches!(bad.send().await, Err(Error::InvalidInput(_))));
 }
+
+#[tokio::test]
+async fn a_connection_closed_without_an_answer_is_a_transport_error() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicU32::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            drop(socket); // hang up without a response
+        }
+    });
+    let t = Transport::builder("test")
+        .base_url(format!("http://{addr}/v1"))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    let err = t.get::<u32>("x", &[]).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 3, .. }),
+        "{err:?}"
+    );
+    assert_eq!(accepted.load(Ordering::SeqCst), 3, "a GET is replayed");
+    // A POST without an idempotency key may have been processed: not replayed.
+    let err = t.post::<u32>("x", &[]).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(accepted.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn a_vendor_can_mark_another_status_as_refused_credentials() {
+    let headers = reqwest::header::HeaderMap::new();
+    let body = bytes::Bytes::from_static(br#"{"code":1001}"#);
+    let plain = questkit_core::ApiError::from_details(
+        reqwest::StatusCode::BAD_REQUEST,
+        &headers,
+        &body,
+        ErrorDetails::message("invalid key"),
+    );
+    assert!(!Error::from(plain).is_auth());
+    let marked = questkit_core::ApiError::from_details(
+        reqwest::StatusCode::BAD_REQUEST,
+        &headers,
+        &body,
+        ErrorDetails::message("invalid key").with_auth_failure(),
+    );
+    let err = Error::from(marked);
+    assert!(err.is_auth() && !err.is_retryable());
+}

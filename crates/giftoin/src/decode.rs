@@ -13,7 +13,7 @@ use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::envelope::ResponseStatus;
-use crate::error::ErrorBody;
+use crate::error::{ErrorBody, ErrorCode};
 
 /// The error parser given to the transport: `{status: {errorCode, errorMessage}}` to the core
 /// error's code (the number, as text) and message. Anything else returns `None`, and the core
@@ -34,6 +34,10 @@ fn details(status: &ResponseStatus) -> Option<ErrorDetails> {
         (None, None) => return None,
     };
     Some(match status.error_code {
+        // A wrong key is a 400 at Giftoin; say it is a credentials problem all the same.
+        Some(code @ (ErrorCode::API_KEY_INVALID | ErrorCode::API_KEY_MISSING)) => {
+            details.with_code(code.to_string()).with_auth_failure()
+        }
         Some(code) => details.with_code(code.to_string()),
         None => details,
     })

@@ -243,6 +243,7 @@ async fn missing_and_invalid_keys() {
             "{choice:?}"
         );
         assert_eq!(err.attempts(), 1, "a 400 is not retried");
+        assert!(err.is_auth(), "a refused key, although the status is 400");
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("gft_wrong_secret"), "{shown}");
         assert!(shown.contains("1001"), "{shown}");
