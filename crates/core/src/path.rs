@@ -81,6 +81,45 @@ pub fn fill(template: &str, params: &[&str]) -> Result<String> {
     Ok(out)
 }
 
+/// Encodes a path given at run time (a configured endpoint such as `user/token/refresh/`),
+/// relative to the base URL: each `/`-separated segment is encoded as one segment, a leading
+/// `/` is dropped and a trailing one kept. Empty, `.` and `..` segments are refused, and so are
+/// `?` and `#`: a query or fragment in a configured path is a mistake, not part of a name.
+///
+/// ```
+/// use questkit_core::path::relative;
+///
+/// assert_eq!(relative("/user/token/refresh/").unwrap(), "user/token/refresh/");
+/// assert_eq!(relative("a b/c").unwrap(), "a%20b/c");
+/// assert!(relative("user/../admin").is_err());
+/// assert!(relative("").is_err());
+/// ```
+pub fn relative(raw: &str) -> Result<String> {
+    let trimmed = raw.trim().trim_start_matches('/');
+    if trimmed.contains(['?', '#']) {
+        return Err(Error::invalid_input(format!(
+            "`{raw}` holds a query or fragment; give only the path"
+        )));
+    }
+    let (body, trailing) = match trimmed.strip_suffix('/') {
+        Some(body) => (body, true),
+        None => (trimmed, false),
+    };
+    let mut out = String::with_capacity(trimmed.len());
+    for (i, segment) in body.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        let encoded = encode_segment(segment)
+            .map_err(|_| Error::invalid_input(format!("`{raw}` is not a plain relative path")))?;
+        out.push_str(&encoded);
+    }
+    if trailing {
+        out.push('/');
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +180,22 @@ mod tests {
                 matches!(encode_segment(bad), Err(Error::InvalidInput(_))),
                 "{bad:?}"
             );
+        }
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(
+            relative("user/token/refresh/").unwrap(),
+            "user/token/refresh/"
+        );
+        assert_eq!(relative("refresh").unwrap(), "refresh");
+        assert_eq!(relative("a b/ü/1").unwrap(), "a%20b/%C3%BC/1");
+        assert_eq!(relative("a/b/c/d/e/f/g/h").unwrap(), "a/b/c/d/e/f/g/h");
+        for bad in [
+            "", "/", "a//b", "../x", "a/./b", "a/..", "a?b", "a/b?x=1", "a#f",
+        ] {
+            assert!(relative(bad).is_err(), "{bad:?}");
         }
     }
 

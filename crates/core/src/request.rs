@@ -131,6 +131,15 @@ impl<T: DeserializeOwned> Request<T> {
         }
     }
 
+    pub(crate) fn configured(transport: Transport, method: Method, raw: &str) -> Self {
+        let mut request = Request::new(transport, method, "<configured path>", &[]);
+        match path::relative(raw) {
+            Ok(path) => request.target = Target::Relative(path),
+            Err(err) => request.fail(err),
+        }
+        request
+    }
+
     pub(crate) fn absolute(transport: Transport, method: Method, url: &str) -> Self {
         let mut request = Request::new(transport, method, "<page link>", &[]);
         request.target = Target::Absolute(url.to_owned());

@@ -142,6 +142,13 @@ impl Transport {
         self.request(Method::DELETE, template, params)
     }
 
+    /// A request to a path known only at run time (a configured endpoint), relative to the
+    /// base URL; see [`crate::path::relative`] for how it is checked and encoded. Traced as
+    /// `<configured path>`. Errors in the path surface when the request is sent.
+    pub fn request_path<T: DeserializeOwned>(&self, method: Method, path: &str) -> Request<T> {
+        Request::configured(self.clone(), method, path)
+    }
+
     /// A GET of an absolute URL the server gave (a `next` page link). The URL must have the
     /// base URL's origin, so that credentials never go to another host.
     pub fn get_url<T: DeserializeOwned>(&self, url: &str) -> Request<T> {

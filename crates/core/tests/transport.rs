@@ -1076,3 +1076,35 @@ fn a_vendor_can_mark_another_status_as_refused_credentials() {
     let err = Error::from(marked);
     assert!(err.is_auth() && !err.is_retryable());
 }
+
+#[tokio::test]
+async fn configured_paths_are_sent_as_given_segments() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
+        .mount(&server)
+        .await;
+    let t = client(&server);
+    let _: u32 = t
+        .request_path(reqwest::Method::POST, "/user/token/refresh/")
+        .await
+        .unwrap();
+    let _: u32 = t
+        .request_path(reqwest::Method::POST, "auth/re fresh")
+        .await
+        .unwrap();
+    let paths: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/v1/user/token/refresh/", "/v1/auth/re%20fresh"]);
+    for bad in ["../admin", "a//b", "refresh?next=x"] {
+        let err = t
+            .request_path::<u32>(reqwest::Method::POST, bad)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{bad}: {err:?}");
+    }
+    assert_eq!(requests(&server).await.len(), 2);
+}

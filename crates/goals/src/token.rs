@@ -3,6 +3,7 @@
 use std::fmt;
 
 use futures::future::BoxFuture;
+use questkit_core::reqwest::Method;
 use questkit_core::{Error, Result, SecretString, TokenSource, Transport};
 use serde::Serialize;
 use tokio::sync::Mutex;
@@ -59,59 +60,19 @@ pub(crate) fn login_request(
         .decoder(decode_tokens)
 }
 
-/// A refresh path split into segments, so the transport (which wants `'static` templates) can
-/// send it with one of a few fixed templates, each segment encoded on its own.
+/// The configured refresh path, checked once when the client is built.
 #[derive(Clone, Debug)]
-pub(crate) struct RefreshPath {
-    segments: Vec<String>,
-    trailing_slash: bool,
-}
-
-const MAX_SEGMENTS: usize = 6;
-const WITH_SLASH: [&str; MAX_SEGMENTS] = [
-    "{a}/",
-    "{a}/{b}/",
-    "{a}/{b}/{c}/",
-    "{a}/{b}/{c}/{d}/",
-    "{a}/{b}/{c}/{d}/{e}/",
-    "{a}/{b}/{c}/{d}/{e}/{f}/",
-];
-const WITHOUT_SLASH: [&str; MAX_SEGMENTS] = [
-    "{a}",
-    "{a}/{b}",
-    "{a}/{b}/{c}",
-    "{a}/{b}/{c}/{d}",
-    "{a}/{b}/{c}/{d}/{e}",
-    "{a}/{b}/{c}/{d}/{e}/{f}",
-];
+pub(crate) struct RefreshPath(String);
 
 impl RefreshPath {
-    /// Parses a path relative to the base URL (`user/token/refresh/`).
+    /// Checks a path relative to the base URL (`user/token/refresh/`).
     pub(crate) fn parse(raw: &str) -> Result<Self> {
-        let trimmed = raw.trim().trim_start_matches('/');
-        let trailing_slash = trimmed.ends_with('/');
-        let segments: Vec<String> = trimmed
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
-        if segments.is_empty() || segments.len() > MAX_SEGMENTS {
-            return Err(Error::config(format!(
-                "refresh path `{raw}` must have 1 to {MAX_SEGMENTS} segments"
-            )));
-        }
-        if segments
-            .iter()
-            .any(|s| s == "." || s == ".." || s.contains(['?', '#']))
-        {
-            return Err(Error::config(format!(
+        questkit_core::path::relative(raw).map_err(|_| {
+            Error::config(format!(
                 "refresh path `{raw}` must be a plain relative path"
-            )));
-        }
-        Ok(RefreshPath {
-            segments,
-            trailing_slash,
-        })
+            ))
+        })?;
+        Ok(RefreshPath(raw.to_owned()))
     }
 
     fn request(
@@ -119,19 +80,8 @@ impl RefreshPath {
         transport: &Transport,
         refresh: &SecretString,
     ) -> questkit_core::Request<LoginTokens> {
-        let templates = if self.trailing_slash {
-            &WITH_SLASH
-        } else {
-            &WITHOUT_SLASH
-        };
-        // `parse` guarantees 1..=MAX_SEGMENTS segments.
-        let template = templates
-            .get(self.segments.len().saturating_sub(1))
-            .copied()
-            .unwrap_or("{a}/");
-        let params: Vec<&str> = self.segments.iter().map(String::as_str).collect();
         transport
-            .post::<LoginTokens>(template, &params)
+            .request_path::<LoginTokens>(Method::POST, &self.0)
             .operation("user.refresh")
             .json(&RefreshBody {
                 refresh: refresh.expose(),
@@ -233,12 +183,10 @@ mod tests {
 
     #[test]
     fn refresh_paths() {
-        let p = RefreshPath::parse("/user/token/refresh/").unwrap();
-        assert_eq!(p.segments, ["user", "token", "refresh"]);
-        assert!(p.trailing_slash);
-        let p = RefreshPath::parse("auth/refresh").unwrap();
-        assert!(!p.trailing_slash);
-        for bad in ["", "/", "a/../b", "a/b?x=1", "a/b/c/d/e/f/g"] {
+        for good in ["/user/token/refresh/", "auth/refresh", "a/b/c/d/e/f/g/"] {
+            assert!(RefreshPath::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", "/", "a/../b", "a/b?x=1", "a//b"] {
             assert!(RefreshPath::parse(bad).is_err(), "{bad}");
         }
     }
