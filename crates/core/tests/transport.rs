@@ -68,6 +68,16 @@ async fn fail_then_succeed(server: &MockServer, verb: &str, n: u64, failure: Res
         .await;
 }
 
+/// A server that answers every `verb` request with `status` and `body`.
+async fn answering(verb: &str, status: u16, body: &str) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method(verb))
+        .respond_with(ResponseTemplate::new(status).set_body_string(body))
+        .mount(&server)
+        .await;
+    server
+}
+
 async fn requests(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap()
 }
@@ -553,11 +563,7 @@ async fn redirect_loops_are_cut() {
 
 #[tokio::test]
 async fn hostile_ids_stay_one_segment_and_query_repeats_keys() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("null"))
-        .mount(&server)
-        .await;
+    let server = answering("GET", 200, "null").await;
     let t = client(&server);
     t.get::<()>("users/{id}/streak", &["a/../b?x#"])
         .query_each("userIds", ["a", "b&c"])
@@ -696,11 +702,7 @@ async fn secrets_never_show_in_debug_display_or_traces() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401).set_body_string(r#"{"error":"bad key"}"#))
-        .mount(&server)
-        .await;
+    let server = answering("GET", 401, r#"{"error":"bad key"}"#).await;
     let t = builder(&server)
         .error_parser(vendor_parser)
         .build()
@@ -758,11 +760,7 @@ async fn next_links_must_stay_on_the_base_origin() {
 
 #[tokio::test]
 async fn injected_client_default_and_per_call_headers_are_used() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
-        .mount(&server)
-        .await;
+    let server = answering("GET", 200, "1").await;
     let mut defaults = reqwest::header::HeaderMap::new();
     defaults.insert(
         "x-injected",
@@ -878,11 +876,7 @@ async fn signer_sees_the_final_request_and_signs_every_attempt() {
 
 #[tokio::test]
 async fn a_call_header_replaces_the_client_header_of_the_same_name() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
-        .mount(&server)
-        .await;
+    let server = answering("GET", 200, "1").await;
     let t = builder(&server).header("x-language", "en").build().unwrap();
     let _: u32 = t.get("x", &[]).header("X-Language", "fr").await.unwrap();
     let _: u32 = t.get("x", &[]).await.unwrap();
@@ -901,11 +895,7 @@ async fn a_call_header_replaces_the_client_header_of_the_same_name() {
 
 #[tokio::test]
 async fn header_names_in_any_case_and_query_removal() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
-        .mount(&server)
-        .await;
+    let server = answering("GET", 200, "1").await;
     let t = client(&server);
     let _: u32 = t
         .get("x", &[])
@@ -1079,11 +1069,7 @@ fn a_vendor_can_mark_another_status_as_refused_credentials() {
 
 #[tokio::test]
 async fn configured_paths_are_sent_as_given_segments() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
-        .mount(&server)
-        .await;
+    let server = answering("POST", 200, "1").await;
     let t = client(&server);
     let _: u32 = t
         .request_path(reqwest::Method::POST, "/user/token/refresh/")
