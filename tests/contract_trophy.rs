@@ -286,7 +286,10 @@ async fn every_trophy_operation_matches_the_mock() {
             .header("idempotency-key", "essay-42")],
             |outcome| {
                 assert_eq!((outcome.status, outcome.replayed), (201, false));
-                assert_eq!(outcome.total, 750.0);
+                assert_eq!(
+                    outcome.total, 2250.0,
+                    "the demo metric's 1500 plus the 750 sent"
+                );
                 assert_eq!(outcome.idempotency_key.as_deref(), Some("essay-42"));
             },
         ),

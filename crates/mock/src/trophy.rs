@@ -4,7 +4,8 @@
 //! - Answers come from `fixtures/trophy/` (the seed pages' payloads for the single-metric and
 //!   user-achievements endpoints, the spec's examples elsewhere), adapted to the request where
 //!   that makes the mock useful: user calls echo the user ID and the fields sent, metric events
-//!   answer 201 the first time an `Idempotency-Key` is seen and 202 (a replay) after,
+//!   answer 201 the first time an `Idempotency-Key` is seen and 202 (a replay) after, with
+//!   a `total` that continues the demo metric (1500 plus the value sent),
 //!   `includeIncomplete=true` adds open achievements, `GET /streaks` answers one entry per
 //!   requested ID, and leaderboard rankings honour `offset`, `limit` and `userId`.
 //! - Request shapes are checked: bodies of POST/PUT/PATCH must be the JSON Trophy expects
@@ -194,6 +195,10 @@ impl TrophyMock {
                         None => false,
                     };
                     let mut out = parse(METRIC_EVENT);
+                    // The new total continues the demo metric, so examples add up.
+                    let value = body.get("value").and_then(Value::as_f64).unwrap_or(0.0);
+                    let before = parse(SINGLE_METRIC)["current"].as_f64().unwrap_or(0.0);
+                    out["total"] = json!(before + value);
                     if let Some(key) = key {
                         out["idempotencyKey"] = json!(key);
                         out["idempotentReplayed"] = json!(replay);

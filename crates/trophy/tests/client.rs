@@ -379,7 +379,10 @@ async fn metric_events_are_idempotent() {
     assert_eq!(generated.len(), 36, "a UUID: {generated}");
     assert_eq!(first.status, 201);
     assert!(!first.replayed);
-    assert_eq!(first.total, 750.0);
+    assert_eq!(
+        first.total, 2250.0,
+        "the demo metric's 1500 plus the 750 sent"
+    );
     assert_eq!(first.idempotency_key.as_deref(), Some(generated.as_str()));
 
     // A second logical call gets a fresh key: it is a new event, not a replay.
