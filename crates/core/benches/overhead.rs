@@ -160,7 +160,7 @@ fn main() {
     let transport = Transport::builder("bench")
         .base_url(&base)
         .auth(Auth::header("X-API-KEY", "bench-key"))
-        .http_client(http.clone())
+        .http_client_unchecked(http.clone())
         .build()
         .expect("transport");
     let url = format!("{base}/leaderboards/weekly");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
 
 /// The result type of every questkit call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -22,9 +22,19 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
 
-    /// No answer within the timeout.
+    /// No answer within the timeout of an attempt.
     #[error("request timed out{}", attempts_suffix(*.attempts))]
     Timeout {
+        /// How many attempts were made before giving up.
+        attempts: u32,
+    },
+
+    /// The call's total deadline passed (attempts, waits between them and any wait for a
+    /// rate-limit permit included).
+    #[error("the call's deadline of {deadline:?} passed{}", attempts_suffix(*.attempts))]
+    DeadlineExceeded {
+        /// The deadline that passed.
+        deadline: Duration,
         /// How many attempts were made before giving up.
         attempts: u32,
     },
@@ -89,7 +99,11 @@ fn attempts_suffix(attempts: u32) -> String {
 }
 
 /// The server's refusal: status, the vendor's code and message, and what helps to retry or debug.
-#[derive(Clone, Debug)]
+///
+/// Neither `Display` nor `Debug` shows the body (it may hold personal data or, for a login,
+/// tokens): they give its length and content type. [`ApiError::body`] reads it on purpose, and
+/// is empty for a call marked sensitive.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status (for an error envelope in a 200 response, the envelope's status when it
@@ -103,15 +117,69 @@ pub struct ApiError {
     pub field_errors: Vec<FieldError>,
     /// The request id the server returned (`x-request-id` and the like), for support tickets.
     pub request_id: Option<String>,
-    /// How long the server asked to wait before retrying.
+    /// How long the server asked to wait before retrying (capped at
+    /// [`crate::retry::MAX_SERVER_WAIT`]).
     pub retry_after: Option<Duration>,
-    /// The response body, capped to a few kilobytes.
-    pub body: Bytes,
     /// How many attempts were made.
     pub attempts: u32,
     /// Whether the vendor's body says the credentials were refused, whatever the status
     /// (Giftoin answers a wrong key with a 400).
     pub auth_failure: bool,
+    body: BodyInfo,
+}
+
+/// What an error keeps of a response body: its first bytes (unless redacted), its full length
+/// and its content type.
+#[derive(Clone, Default)]
+struct BodyInfo {
+    bytes: Bytes,
+    len: usize,
+    content_type: Option<String>,
+}
+
+impl BodyInfo {
+    fn new(body: &Bytes, headers: &HeaderMap, cap: usize) -> BodyInfo {
+        BodyInfo {
+            bytes: body.slice(..body.len().min(cap)),
+            len: body.len(),
+            content_type: headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.chars().take(100).collect()),
+        }
+    }
+
+    fn describe(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} bytes", self.len)?;
+        if let Some(kind) = &self.content_type {
+            write!(f, " of {kind}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for BodyInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[")?;
+        self.describe(f)?;
+        f.write_str("]")
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("message", &self.message)
+            .field("code", &self.code)
+            .field("field_errors", &self.field_errors)
+            .field("request_id", &self.request_id)
+            .field("retry_after", &self.retry_after)
+            .field("attempts", &self.attempts)
+            .field("auth_failure", &self.auth_failure)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 /// One field's validation message.
@@ -236,15 +304,36 @@ impl ApiError {
             field_errors: details.field_errors,
             request_id: crate::request_id(headers),
             retry_after: crate::retry::retry_after(headers, std::time::SystemTime::now()),
-            body: body.slice(..body.len().min(ERROR_BODY_CAP)),
             attempts: 1,
             auth_failure: details.auth_failure,
+            body: BodyInfo::new(body, headers, ERROR_BODY_CAP),
         }
     }
 
-    /// The body as text (lossy), capped.
+    /// The start of the response body (at most [`ERROR_BODY_CAP`] bytes), read on purpose:
+    /// it may hold personal data. Empty for a call marked sensitive.
+    pub fn body(&self) -> &[u8] {
+        &self.body.bytes
+    }
+
+    /// [`ApiError::body`] as text (invalid UTF-8 replaced).
     pub fn body_text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
+        String::from_utf8_lossy(&self.body.bytes).into_owned()
+    }
+
+    /// The length of the whole response body in bytes (also when it was not kept).
+    pub fn body_len(&self) -> usize {
+        self.body.len
+    }
+
+    /// The response's `Content-Type`, when it had one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.body.content_type.as_deref()
+    }
+
+    /// Forgets the body (for sensitive calls); its length and type stay.
+    pub(crate) fn redact_body(&mut self) {
+        self.body.bytes = Bytes::new();
     }
 }
 
@@ -271,20 +360,62 @@ impl From<ApiError> for Error {
     }
 }
 
-/// A success body that does not match the model: which field, and what the body looked like.
-#[derive(Debug)]
+/// A success body that does not match the model: which field, and what serde said.
+///
+/// Neither `Display` nor `Debug` quotes the body or the offending value (a login response
+/// holds tokens, a user holds an email address): they give the JSON path, the kind of problem,
+/// and the body's length and content type. [`DecodeError::body`] reads the body on purpose,
+/// and is empty for a call marked sensitive.
 #[non_exhaustive]
 pub struct DecodeError {
     /// The JSON path of the field that failed (`data.user_goals.sales.current`, `.` for the root).
     pub path: String,
-    /// What serde said.
+    /// What serde said, with any quoted value of the body taken out
+    /// (`invalid type: string, expected f64 at line 1 column 20`).
     pub message: String,
-    /// The start of the body, for debugging (at most 200 characters).
-    pub snippet: String,
     /// The HTTP status of the response.
     pub status: Option<StatusCode>,
     /// The request id the server returned.
     pub request_id: Option<String>,
+    body: BodyInfo,
+}
+
+/// How much of a body a [`DecodeError`] keeps for [`DecodeError::body`].
+pub const DECODE_BODY_CAP: usize = 4096;
+
+impl DecodeError {
+    /// A decode error for a response body (`message` is cleaned of quoted values).
+    pub fn new(
+        path: impl Into<String>,
+        message: &str,
+        status: Option<StatusCode>,
+        headers: &HeaderMap,
+        body: &Bytes,
+    ) -> DecodeError {
+        DecodeError {
+            path: path.into(),
+            message: redact_serde_message(message),
+            status,
+            request_id: crate::request_id(headers),
+            body: BodyInfo::new(body, headers, DECODE_BODY_CAP),
+        }
+    }
+
+    /// The start of the body that failed (at most [`DECODE_BODY_CAP`] bytes), read on
+    /// purpose. Empty for a call marked sensitive.
+    pub fn body(&self) -> &[u8] {
+        &self.body.bytes
+    }
+
+    /// The length of the whole body in bytes.
+    pub fn body_len(&self) -> usize {
+        self.body.len
+    }
+
+    /// The response's `Content-Type`, when it had one.
+    pub fn content_type(&self) -> Option<&str> {
+        self.body.content_type.as_deref()
+    }
 }
 
 impl fmt::Display for DecodeError {
@@ -297,22 +428,73 @@ impl fmt::Display for DecodeError {
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
         }
-        write!(f, "; body starts: {}", self.snippet)
+        f.write_str(" (body: ")?;
+        self.body.describe(f)?;
+        f.write_str(")")
     }
 }
 
-/// The first `max_chars` characters of a body, on one line.
-pub(crate) fn snippet(body: &[u8], max_chars: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text
-        .chars()
-        .take(max_chars)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().count() > max_chars {
-        out.push('…');
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("path", &self.path)
+            .field("message", &self.message)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("body", &self.body)
+            .finish()
     }
+}
+
+/// Takes the values serde quotes out of its messages: `invalid type: string "sk_live_1",
+/// expected f64` becomes `invalid type: string, expected f64`, and `unknown variant `x``
+/// loses the `x`. Field names (which come from the model) stay.
+pub(crate) fn redact_serde_message(message: &str) -> String {
+    const QUOTING: [&str; 3] = ["invalid type: ", "invalid value: ", "unknown variant"];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some((at, prefix)) = QUOTING
+        .iter()
+        .filter_map(|p| rest.find(p).map(|at| (at, p.len())))
+        .min()
+    {
+        let (before, after) = rest.split_at(at.saturating_add(prefix).min(rest.len()));
+        out.push_str(before);
+        let Some(open) = after.find(['"', '`']) else {
+            rest = after;
+            continue;
+        };
+        // Only a quote that starts right after the kind words (`string "..."`) is a value.
+        let (kind, quoted) = after.split_at(open);
+        if kind.contains(',') {
+            rest = after;
+            continue;
+        }
+        out.push_str(kind.trim_end());
+        rest = skip_quoted(quoted);
+    }
+    out.push_str(rest);
     out
+}
+
+/// The text after a quoted value: `"..."` in Rust's debug escaping, or `` `...` ``.
+fn skip_quoted(quoted: &str) -> &str {
+    let mut chars = quoted.char_indices();
+    let Some((_, quote)) = chars.next() else {
+        return quoted;
+    };
+    let mut escaped = false;
+    for (at, c) in chars {
+        if quote == '"' && c == '\\' && !escaped {
+            escaped = true;
+            continue;
+        }
+        if c == quote && !escaped {
+            return quoted.get(at.saturating_add(1)..).unwrap_or_default();
+        }
+        escaped = false;
+    }
+    ""
 }
 
 impl Error {
@@ -357,6 +539,7 @@ impl Error {
         match self {
             Error::Api(api) => api.attempts,
             Error::Timeout { attempts }
+            | Error::DeadlineExceeded { attempts, .. }
             | Error::Connect { attempts, .. }
             | Error::Transport { attempts, .. } => *attempts,
             _ => 1,
@@ -367,7 +550,7 @@ impl Error {
     /// 408, 429 or a 5xx gateway/availability error).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::Connect { .. } => true,
+            Error::Timeout { .. } | Error::DeadlineExceeded { .. } | Error::Connect { .. } => true,
             Error::Api(api) => crate::retry::is_retryable_status(api.status),
             _ => false,
         }
@@ -393,9 +576,9 @@ impl Error {
         self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
-    /// Whether this is a timeout.
+    /// Whether this is a timeout: of an attempt, or of the call's total deadline.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        matches!(self, Error::Timeout { .. } | Error::DeadlineExceeded { .. })
     }
 
     /// Per-field validation messages, for [`Error::Api`].
@@ -409,6 +592,7 @@ impl Error {
         match &mut self {
             Error::Api(api) => api.attempts = n,
             Error::Timeout { attempts }
+            | Error::DeadlineExceeded { attempts, .. }
             | Error::Connect { attempts, .. }
             | Error::Transport { attempts, .. } => *attempts = n,
             _ => {}
@@ -420,19 +604,33 @@ impl Error {
     pub(crate) fn from_reqwest(err: reqwest::Error) -> Error {
         // Drop the URL: it may carry user ids in the path, and it never adds much to the message.
         let err = err.without_url();
-        if err.is_timeout() {
-            Error::Timeout { attempts: 1 }
-        } else if err.is_connect() {
+        // A connect timeout is both `is_connect` and `is_timeout`: the request never left, so
+        // it is a connection failure (safe to retry whatever the method). When the attempt's
+        // own timeout fires during the connect, reqwest reports a plain timeout and the two
+        // cannot be told apart; a connect timeout below the attempt timeout keeps that rare.
+        if err.is_connect() {
             Error::Connect {
                 source: err,
                 attempts: 1,
             }
+        } else if err.is_timeout() {
+            Error::Timeout { attempts: 1 }
         } else {
             Error::Transport {
                 source: err,
                 attempts: 1,
             }
         }
+    }
+
+    /// Forgets any response body this error keeps (for sensitive calls).
+    pub(crate) fn redact_body(mut self) -> Self {
+        match &mut self {
+            Error::Api(api) => api.redact_body(),
+            Error::Decode(decode) => decode.body.bytes = Bytes::new(),
+            _ => {}
+        }
+        self
     }
 
     /// An invalid-input error.
@@ -443,5 +641,53 @@ impl Error {
     /// A configuration error.
     pub fn config(message: impl Into<String>) -> Error {
         Error::Config(message.into())
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::redact_serde_message as redact;
+
+    #[test]
+    fn quoted_values_are_taken_out() {
+        let table = [
+            (
+                r#"invalid type: string "sk_live_1", expected f64 at line 1 column 9"#,
+                "invalid type: string, expected f64 at line 1 column 9",
+            ),
+            (
+                r#"invalid value: string "a \", expected b", expected a date"#,
+                "invalid value: string, expected a date",
+            ),
+            (
+                "invalid type: integer `5`, expected a string",
+                "invalid type: integer, expected a string",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected u64",
+                "invalid type: floating point, expected u64",
+            ),
+            (
+                "unknown variant `ada@example.com`, expected one of `a`, `b`",
+                "unknown variant, expected one of `a`, `b`",
+            ),
+            (
+                "invalid type: map, expected a sequence",
+                "invalid type: map, expected a sequence",
+            ),
+            ("missing field `id`", "missing field `id`"),
+            (
+                "expected value at line 1 column 1",
+                "expected value at line 1 column 1",
+            ),
+            (
+                r#"invalid type: string "unterminated"#,
+                "invalid type: string",
+            ),
+            ("invalid type: ", "invalid type: "),
+        ];
+        for (message, expected) in table {
+            assert_eq!(redact(message), expected, "{message}");
+        }
     }
 }

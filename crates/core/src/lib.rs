@@ -30,9 +30,13 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod date_text;
+pub mod decode;
 pub mod error;
+pub mod lenient_id;
 pub mod open_enum;
 pub mod pagination;
+pub mod patch;
 pub mod path;
 pub mod progress;
 pub mod request;
@@ -43,7 +47,10 @@ pub mod signing;
 pub mod transport;
 
 pub use auth::{Auth, TokenSource};
+pub use date_text::DateText;
 pub use error::{ApiError, DecodeError, Error, ErrorDetails, ErrorParser, FieldError, Result};
+pub use lenient_id::LenientId;
+pub use patch::Patch;
 pub use progress::{HasProgress, Progress};
 pub use request::{BoxFuture, Decoder, RawResponse, Request, decode_error, decode_json};
 pub use retry::RetryPolicy;

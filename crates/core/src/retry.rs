@@ -12,12 +12,14 @@ use reqwest::{Method, StatusCode};
 /// The retry rules of a client. Cheap to copy.
 ///
 /// Defaults: up to 2 retries; retry on connection errors, timeouts, 408, 429, 500, 502, 503 and
-/// 504; honour `Retry-After` (seconds or HTTP date) and `retry-after-ms` up to 60 s (a longer
-/// wait is not slept: the error is returned with its `retry_after`); otherwise exponential
-/// backoff from 250 ms, capped at 8 s, with full jitter; give up once 2 minutes have passed.
+/// 504; honour `Retry-After` (seconds or HTTP date), `retry-after-ms` and `X-RateLimit-Reset`
+/// up to 60 s (a longer wait is not slept: the error is returned with its `retry_after`);
+/// otherwise exponential backoff from 250 ms, capped at 8 s, with full jitter; a total
+/// deadline of 2 minutes per call.
 ///
-/// A request that is not idempotent (a POST or PATCH without an idempotency key) is retried
-/// only when it surely did not reach the server (a connection error) or on 429.
+/// A request that is not replay-safe (a POST or PATCH without an idempotency key, not marked
+/// [`crate::Request::replay_safe`]) is retried only when it surely did not reach the server
+/// (a connection error) or on 429.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// How many retries after the first attempt.
@@ -28,7 +30,10 @@ pub struct RetryPolicy {
     pub max_delay: Duration,
     /// The longest server-requested wait that is honoured by sleeping.
     pub max_retry_after: Duration,
-    /// No retry starts after this much time since the first attempt.
+    /// The total deadline of a call: attempts, waits between them and waits for a rate-limit
+    /// permit, from the moment it is sent. When it passes the call fails with
+    /// [`crate::Error::DeadlineExceeded`]; no retry is started whose wait would end past it.
+    /// `None` for no deadline (each attempt still has its timeout).
     pub deadline: Option<Duration>,
 }
 
@@ -78,7 +83,8 @@ pub struct Attempt<'a> {
     pub number: u32,
     /// The request method.
     pub method: &'a Method,
-    /// Whether the request carries an idempotency key.
+    /// Whether the request can be replayed safely although its method is not idempotent: it
+    /// carries an idempotency key, or its body does (per-item keys).
     pub has_idempotency_key: bool,
     /// Time since the first attempt started.
     pub elapsed: Duration,
@@ -132,7 +138,7 @@ impl RetryPolicy {
             None => self.backoff(attempt.number, jitter),
         };
         if let Some(deadline) = self.deadline {
-            if attempt.elapsed + delay > deadline {
+            if attempt.elapsed.saturating_add(delay) > deadline {
                 return Decision::Stop;
             }
         }
@@ -169,33 +175,61 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
+/// The longest wait a response header can ask for: longer values are read as this much.
+///
+/// Every parsed wait is clamped to it, so that `Instant::now() + wait` can never overflow in
+/// this crate or in a caller's code. A wait this long is far above any policy's
+/// `max_retry_after`, so the call returns the error with its `retry_after` at once.
+pub const MAX_SERVER_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// The wait a response asks for: `retry-after-ms`, else `Retry-After` in seconds or as an
-/// HTTP date (relative to `now`). A date in the past means "now" (zero).
+/// HTTP date (relative to `now`), else `X-RateLimit-Reset` (seconds to wait, or a Unix time
+/// in seconds). A date in the past means "now" (zero). Any value, however absurd (huge,
+/// negative, `NaN`, `1e30`), gives `None` or a wait of at most [`MAX_SERVER_WAIT`].
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v >= 0.0)
-    {
-        return Some(Duration::from_secs_f64(ms / 1000.0));
+    let number = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    if let Some(wait) = number("retry-after-ms").and_then(|ms| wait_of(ms / 1000.0)) {
+        return Some(wait);
     }
-    let value = headers
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
-    }
-    if let Ok(seconds) = value.parse::<f64>() {
-        if seconds.is_finite() && seconds >= 0.0 {
-            return Some(Duration::from_secs_f64(seconds));
+    if let Some(value) = headers.get(reqwest::header::RETRY_AFTER) {
+        let value = value.to_str().ok()?.trim();
+        if let Ok(seconds) = value.parse::<f64>() {
+            return wait_of(seconds);
         }
+        let at = httpdate::parse_http_date(value).ok()?;
+        return Some(clamp(at.duration_since(now).unwrap_or(Duration::ZERO)));
+    }
+    let reset = number("x-ratelimit-reset")?;
+    // Servers send either seconds to wait or a Unix time; a value past 2001-09-09 in seconds
+    // can only be a Unix time.
+    if reset >= 1e9 {
+        let unix = now
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .ok()?
+            .as_secs_f64();
+        return wait_of((reset - unix).max(0.0));
+    }
+    wait_of(reset)
+}
+
+/// A non-negative, finite number of seconds as a wait of at most [`MAX_SERVER_WAIT`], with no
+/// conversion that can overflow or panic; `None` for a negative or not finite number.
+fn wait_of(seconds: f64) -> Option<Duration> {
+    if !seconds.is_finite() || seconds < 0.0 {
         return None;
     }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(clamp(
+        Duration::try_from_secs_f64(seconds).unwrap_or(MAX_SERVER_WAIT),
+    ))
+}
+
+fn clamp(wait: Duration) -> Duration {
+    wait.min(MAX_SERVER_WAIT)
 }
 
 #[cfg(test)]
@@ -328,5 +362,65 @@ mod tests {
         both.insert("retry-after-ms", HeaderValue::from_static("1500"));
         assert_eq!(retry_after(&both, now), Some(Duration::from_millis(1500)));
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn absurd_waits_are_clamped_never_panic() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let h = |name: &'static str, value: &str| {
+            let mut map = HeaderMap::new();
+            map.insert(name, HeaderValue::from_str(value).unwrap());
+            map
+        };
+        let cases: &[(&str, &str, Option<Duration>)] = &[
+            ("retry-after", "99999999999999999999", Some(MAX_SERVER_WAIT)),
+            ("retry-after", "18446744073709551615", Some(MAX_SERVER_WAIT)),
+            ("retry-after", "1e20", Some(MAX_SERVER_WAIT)),
+            ("retry-after", "1e308", Some(MAX_SERVER_WAIT)),
+            ("retry-after", "1e309", None),
+            ("retry-after", "inf", None),
+            ("retry-after", "NaN", None),
+            ("retry-after", "-1e20", None),
+            ("retry-after", "-0", Some(Duration::ZERO)),
+            (
+                "retry-after",
+                "Fri, 31 Dec 9999 23:59:59 GMT",
+                Some(MAX_SERVER_WAIT),
+            ),
+            ("retry-after-ms", "1e30", Some(MAX_SERVER_WAIT)),
+            (
+                "retry-after-ms",
+                "99999999999999999999999",
+                Some(MAX_SERVER_WAIT),
+            ),
+            ("retry-after-ms", "-3", None),
+            ("x-ratelimit-reset", "2", Some(Duration::from_secs(2))),
+            (
+                "x-ratelimit-reset",
+                "1700000005",
+                Some(Duration::from_secs(5)),
+            ),
+            ("x-ratelimit-reset", "1600000000", Some(Duration::ZERO)),
+            ("x-ratelimit-reset", "1e300", Some(MAX_SERVER_WAIT)),
+        ];
+        for (name, value, expected) in cases {
+            let wait = retry_after(&h(name, value), now);
+            assert_eq!(wait, *expected, "{name}: {value}");
+            // A caller adding the wait to the clock must not overflow either.
+            if let Some(wait) = wait {
+                assert!(std::time::Instant::now().checked_add(wait).is_some());
+            }
+        }
+        let policy = RetryPolicy::default();
+        let huge = Outcome::Status {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(Duration::MAX),
+        };
+        let late = attempt(1, &Method::GET, false, u64::MAX);
+        assert_eq!(policy.decide(late, S(503), 1.0), Decision::Stop);
+        assert_eq!(
+            policy.decide(attempt(1, &Method::GET, false, 0), huge, 1.0),
+            Decision::Stop
+        );
     }
 }

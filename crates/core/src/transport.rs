@@ -158,6 +158,16 @@ impl Transport {
     /// A transport identical to this one (same pool, credentials and settings) on another base
     /// URL, e.g. an admin API on the same host.
     pub fn with_base_url(&self, base_url: &str) -> Result<Transport> {
+        self.sibling(base_url, self.inner.auth.clone())
+    }
+
+    /// A transport on another base URL with other credentials, sharing this one's connection
+    /// pool and every other setting (an admin API with its own key).
+    pub fn with_base_url_and_auth(&self, base_url: &str, auth: Auth) -> Result<Transport> {
+        self.sibling(base_url, auth.prepare()?)
+    }
+
+    fn sibling(&self, base_url: &str, auth: PreparedAuth) -> Result<Transport> {
         let base = parse_base_url(base_url, true)?;
         if base.origin() != self.inner.base.origin() {
             check_scheme(&base, false)?;
@@ -167,7 +177,7 @@ impl Transport {
                 api: self.inner.api,
                 http: self.inner.http.clone(),
                 base,
-                auth: self.inner.auth.clone(),
+                auth,
                 headers: self.inner.headers.clone(),
                 retry: self.inner.retry,
                 timeout: self.inner.timeout,
@@ -177,6 +187,15 @@ impl Transport {
             }),
         })
     }
+}
+
+/// Where the transport's `reqwest::Client` comes from.
+#[derive(Clone)]
+enum HttpClient {
+    /// Built from the user's builder with redirects off (or why it could not be built).
+    Built(std::result::Result<reqwest::Client, String>),
+    /// A ready client whose redirect policy questkit cannot check.
+    Unchecked(reqwest::Client),
 }
 
 /// Settings of a [`Transport`]. Setters never fail; [`TransportBuilder::build`] checks them all.
@@ -200,9 +219,9 @@ pub struct TransportBuilder {
     api: &'static str,
     base_url: Option<String>,
     auth: Auth,
-    http: Option<reqwest::Client>,
+    http: Option<HttpClient>,
     timeout: Duration,
-    connect_timeout: Duration,
+    connect_timeout: Option<Duration>,
     retry: RetryPolicy,
     max_body: usize,
     allow_http: bool,
@@ -234,7 +253,7 @@ impl TransportBuilder {
             auth: Auth::none(),
             http: None,
             timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            connect_timeout: None,
             retry: RetryPolicy::default(),
             max_body: DEFAULT_MAX_BODY,
             allow_http: false,
@@ -269,13 +288,32 @@ impl TransportBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client` (its pool, proxy and TLS settings).
+    /// Builds the HTTP client from your `reqwest::ClientBuilder` (its proxy, TLS, pool, DNS
+    /// and connect-timeout settings). questkit sets the redirect policy to `none` on it,
+    /// because it follows redirects itself so that credentials never reach another origin.
+    /// [`TransportBuilder::connect_timeout`] does not apply: set it on your builder.
     ///
-    /// Build it with `reqwest::redirect::Policy::none()`: questkit follows redirects itself so
-    /// that credentials never reach another origin, which it cannot guarantee if the client
-    /// follows them first.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// ```
+    /// use questkit_core::Transport;
+    ///
+    /// let transport = Transport::builder("example")
+    ///     .base_url("https://api.example.com")
+    ///     .http_client(questkit_core::reqwest::Client::builder().pool_max_idle_per_host(4))
+    ///     .build()
+    ///     .unwrap();
+    /// # drop(transport);
+    /// ```
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(HttpClient::Built(build_client(builder)));
+        self
+    }
+
+    /// Uses a `reqwest::Client` you already have, sharing its connection pool, **unchecked**:
+    /// a built client does not reveal its redirect policy, and if it follows redirects itself
+    /// (reqwest's default does), it keeps the API-key header on a hop to another host. Build
+    /// it with `reqwest::redirect::Policy::none()`; prefer [`TransportBuilder::http_client`].
+    pub fn http_client_unchecked(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(HttpClient::Unchecked(client));
         self
     }
 
@@ -285,9 +323,21 @@ impl TransportBuilder {
         self
     }
 
-    /// The connect timeout (default 10 s; ignored with your own `http_client`).
+    /// The connect timeout (default 10 s, or half the attempt timeout when that is shorter;
+    /// with your own client or builder, set it there).
+    ///
+    /// Keep it below the attempt timeout: a connect that times out is known not to have
+    /// reached the server and is retried whatever the method, while an attempt timeout that
+    /// fires during the connect looks like any other timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// The total deadline of each call, retries and waits included (default 2 minutes);
+    /// `None` for none. A call can override it with `.deadline(..)`.
+    pub fn deadline(mut self, deadline: Option<Duration>) -> Self {
+        self.retry.deadline = deadline;
         self
     }
 
@@ -373,14 +423,23 @@ impl TransportBuilder {
                 .map_err(|_| Error::config(format!("the `{name}` header value is invalid")))?;
             headers.push((header, value));
         }
+        if self.connect_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::config("connect_timeout must be longer than zero"));
+        }
         let http = match self.http {
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
-                .pool_idle_timeout(Duration::from_secs(60))
-                .build()
-                .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,
+            Some(HttpClient::Unchecked(client)) => client,
+            Some(HttpClient::Built(client)) => client.map_err(Error::config)?,
+            None => {
+                let connect = self
+                    .connect_timeout
+                    .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(self.timeout / 2));
+                build_client(
+                    reqwest::Client::builder()
+                        .connect_timeout(connect)
+                        .pool_idle_timeout(Duration::from_secs(60)),
+                )
+                .map_err(Error::config)?
+            }
         };
         Ok(Transport {
             inner: Arc::new(Inner {
@@ -397,6 +456,14 @@ impl TransportBuilder {
             }),
         })
     }
+}
+
+/// Builds a client that never follows redirects itself.
+fn build_client(builder: reqwest::ClientBuilder) -> std::result::Result<reqwest::Client, String> {
+    builder
+        .redirect(redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("could not build the HTTP client: {e}"))
 }
 
 /// Parses a base URL: http(s), a host, no query or fragment, a path ending in `/`.

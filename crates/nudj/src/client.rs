@@ -272,11 +272,9 @@ impl NudjBuilder {
         };
         let admin = match &self.admin_auth {
             None => transport.with_base_url(&admin_url)?,
-            Some(credential) => builder
-                .http_client(transport.http_client().clone())
-                .base_url(admin_url)
-                .auth(credential.to_auth("admin")?)
-                .build()?,
+            Some(credential) => {
+                transport.with_base_url_and_auth(&admin_url, credential.to_auth("admin")?)?
+            }
         };
         Ok(Nudj {
             transport,

@@ -83,7 +83,7 @@ impl TrpcError {
     /// # }
     /// ```
     pub fn from_error(error: &Error) -> Option<TrpcError> {
-        TrpcError::parse(&error.api()?.body)
+        TrpcError::parse(error.api()?.body())
     }
 
     /// The tRPC code name: the top-level code, or `data.code` when the top level is numeric.

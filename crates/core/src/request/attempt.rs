@@ -76,6 +76,17 @@ impl<T> Request<T> {
                         });
                     }
                     if next.origin() != inner.base.origin() {
+                        // A body is resent on 307/308: a login's password, a key creation's
+                        // payload. Such a request and a sensitive one stop at another origin.
+                        if self.body.is_some() || self.sensitive {
+                            return Err(Error::Redirect {
+                                reason: format!(
+                                    "a request with a body or marked sensitive does not follow \
+                                     a redirect to another origin ({})",
+                                    next.origin().ascii_serialization()
+                                ),
+                            });
+                        }
                         // Another origin never sees our credentials, on this hop or later ones.
                         trusted = false;
                     }

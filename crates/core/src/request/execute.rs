@@ -1,7 +1,8 @@
-//! Running a call: the deadline, the token source, the signer, and the retry loop around
+//! Running a call: the total deadline, the token source, the signer, and the retry loop around
 //! single attempts.
 
-use std::time::Instant;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -9,26 +10,58 @@ use url::Url;
 
 use super::{RawResponse, Request};
 use crate::error::{ApiError, Error, Result};
-use crate::retry::{Attempt, Decision, Outcome};
+use crate::retry::{Attempt, Decision, Outcome, RetryPolicy};
 
 impl<T> Request<T> {
+    /// Runs the call within its total deadline (the per-call one, else the policy's).
     pub(super) async fn execute(mut self) -> Result<RawResponse> {
         if let Some(err) = self.take_invalid() {
             return Err(err);
         }
-        let url = self.build_url()?;
-        let inner = &self.transport.inner;
-        let mut policy = inner.retry;
+        let mut policy = self.transport.inner.retry;
         if let Some(n) = self.max_retries {
             policy.max_retries = n;
         }
-        let idempotency = match self.idempotency.take() {
+        if let Some(deadline) = self.deadline {
+            policy.deadline = Some(deadline);
+        }
+        let attempts = AtomicU32::new(0);
+        let result = match policy.deadline {
+            Some(deadline) => {
+                match tokio::time::timeout(deadline, self.run(policy, &attempts)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(Error::DeadlineExceeded {
+                        deadline,
+                        attempts: attempts.load(Ordering::Relaxed).max(1),
+                    }),
+                }
+            }
+            None => self.run(policy, &attempts).await,
+        };
+        if let Err(err) = &result {
+            let span = tracing::Span::current();
+            if let Some(status) = err.status() {
+                span.record("status", status.as_u16());
+            }
+            span.record("attempts", err.attempts());
+        }
+        result
+    }
+
+    /// The attempts of a call, with token refresh and retries; `attempts` counts them for the
+    /// deadline's error.
+    async fn run(&self, policy: RetryPolicy, attempts: &AtomicU32) -> Result<RawResponse> {
+        let url = self.build_url()?;
+        let inner = &self.transport.inner;
+        let idempotency = match &self.idempotency {
             Some((name, key)) => {
-                let key = key.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+                let key = key
+                    .clone()
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
                 let value = HeaderValue::from_str(&key).map_err(|_| {
                     Error::invalid_input("the idempotency key holds invalid characters")
                 })?;
-                Some((name, value))
+                Some((name.clone(), value))
             }
             None => None,
         };
@@ -41,52 +74,62 @@ impl<T> Request<T> {
             Some(source) => Some(source.token(&self.transport).await?),
             None => None,
         };
+        let replay_safe = self.replay_safe || idempotency.is_some();
+        let traced = !self.sensitive;
         let started = Instant::now();
-        let mut attempts = 0u32;
+        let mut count = 0u32;
         let mut refreshed = false;
         loop {
-            attempts += 1;
+            count = count.saturating_add(1);
+            attempts.store(count, Ordering::Relaxed);
             let attempt_started = Instant::now();
             let result = self
                 .attempt(&url, token.as_ref(), idempotency.as_ref(), &signature)
                 .await;
-            let latency_ms = attempt_started.elapsed().as_millis() as u64;
+            let latency_ms = millis(attempt_started.elapsed());
             let (error, outcome) = match result {
                 Ok(mut raw) if raw.status.is_success() => {
-                    raw.attempts = attempts;
+                    raw.attempts = count;
                     let span = tracing::Span::current();
                     span.record("status", raw.status.as_u16());
-                    span.record("attempts", attempts);
-                    tracing::debug!(
-                        attempt = attempts,
-                        status = raw.status.as_u16(),
-                        latency_ms,
-                        "response"
-                    );
+                    span.record("attempts", count);
+                    if traced {
+                        tracing::debug!(
+                            attempt = count,
+                            status = raw.status.as_u16(),
+                            latency_ms,
+                            "response"
+                        );
+                    }
                     return Ok(raw);
                 }
                 Ok(raw) => {
-                    tracing::debug!(
-                        attempt = attempts,
-                        status = raw.status.as_u16(),
-                        latency_ms,
-                        "error response"
-                    );
+                    if traced {
+                        tracing::debug!(
+                            attempt = count,
+                            status = raw.status.as_u16(),
+                            latency_ms,
+                            "error response"
+                        );
+                    }
                     if raw.status == StatusCode::UNAUTHORIZED && !refreshed {
                         if let (Some(source), Some(rejected)) = (&source, &token) {
                             // A token refresh is not a retry: it does not count against the budget.
                             refreshed = true;
-                            attempts -= 1;
+                            count = count.saturating_sub(1);
                             token = Some(source.refresh(&self.transport, rejected).await?);
                             continue;
                         }
                     }
-                    let api = ApiError::from_response(
+                    let mut api = ApiError::from_response(
                         raw.status,
                         &raw.headers,
                         &raw.body,
                         inner.error_parser,
                     );
+                    if self.sensitive {
+                        api.redact_body();
+                    }
                     let outcome = Outcome::Status {
                         status: api.status,
                         retry_after: api.retry_after,
@@ -94,7 +137,9 @@ impl<T> Request<T> {
                     (Error::from(api), Some(outcome))
                 }
                 Err(err) => {
-                    tracing::debug!(attempt = attempts, latency_ms, error = %err, "attempt failed");
+                    if traced {
+                        tracing::debug!(attempt = count, latency_ms, error = %err, "attempt failed");
+                    }
                     let outcome = match &err {
                         Error::Connect { .. } => Some(Outcome::Connect),
                         Error::Timeout { .. } => Some(Outcome::Timeout),
@@ -107,9 +152,9 @@ impl<T> Request<T> {
             let decision = match outcome {
                 Some(outcome) => policy.decide(
                     Attempt {
-                        number: attempts,
+                        number: count,
                         method: &self.method,
-                        has_idempotency_key: idempotency.is_some(),
+                        has_idempotency_key: replay_safe,
                         elapsed: started.elapsed(),
                     },
                     outcome,
@@ -119,21 +164,12 @@ impl<T> Request<T> {
             };
             match decision {
                 Decision::Retry(delay) => {
-                    tracing::debug!(
-                        attempt = attempts,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
+                    if traced {
+                        tracing::debug!(attempt = count, delay_ms = millis(delay), "retrying");
+                    }
                     tokio::time::sleep(delay).await;
                 }
-                Decision::Stop => {
-                    let span = tracing::Span::current();
-                    if let Some(status) = error.status() {
-                        span.record("status", status.as_u16());
-                    }
-                    span.record("attempts", attempts);
-                    return Err(error.with_attempts(attempts));
-                }
+                Decision::Stop => return Err(error.with_attempts(count)),
             }
         }
     }
@@ -156,4 +192,9 @@ impl<T> Request<T> {
         }
         Ok(headers)
     }
+}
+
+/// Whole milliseconds, saturating, for trace fields.
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

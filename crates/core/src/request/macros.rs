@@ -59,6 +59,13 @@ macro_rules! call {
                 self
             }
 
+            /// The total deadline of this call, retries and waits included (overrides the
+            /// client's).
+            pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+                self.inner = self.inner.deadline(deadline);
+                self
+            }
+
             /// Adds a header to this call only.
             pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
                 self.inner = self.inner.header(name, value);
@@ -129,9 +136,25 @@ macro_rules! transport_setters {
             self
         }
 
-        /// Uses your own `reqwest::Client`; build it with `redirect::Policy::none()`.
-        pub fn http_client(mut self, client: $crate::reqwest::Client) -> Self {
-            self.$field = self.$field.http_client(client);
+        /// Builds the HTTP client from your `reqwest::ClientBuilder` (proxy, TLS, pool
+        /// settings); questkit turns its redirects off, following them itself so that
+        /// credentials never reach another origin.
+        pub fn http_client(mut self, builder: $crate::reqwest::ClientBuilder) -> Self {
+            self.$field = self.$field.http_client(builder);
+            self
+        }
+
+        /// Shares a `reqwest::Client` you already have, unchecked: build it with
+        /// `redirect::Policy::none()`, or it may carry the key to another host on a redirect.
+        pub fn http_client_unchecked(mut self, client: $crate::reqwest::Client) -> Self {
+            self.$field = self.$field.http_client_unchecked(client);
+            self
+        }
+
+        /// The total deadline of each call, retries and waits included (default 2 minutes;
+        /// `None` for none).
+        pub fn deadline(mut self, deadline: ::std::option::Option<::std::time::Duration>) -> Self {
+            self.$field = self.$field.deadline(deadline);
             self
         }
 

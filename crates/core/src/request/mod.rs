@@ -54,8 +54,11 @@ pub struct Request<T> {
     headers: Vec<(HeaderName, HeaderValue)>,
     body: Option<Bytes>,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     max_retries: Option<u32>,
     idempotency: Option<(HeaderName, Option<String>)>,
+    replay_safe: bool,
+    sensitive: bool,
     use_token_source: bool,
     use_signer: bool,
     decoder: Decoder<T>,
@@ -76,8 +79,11 @@ impl<T> Clone for Request<T> {
             headers: self.headers.clone(),
             body: self.body.clone(),
             timeout: self.timeout,
+            deadline: self.deadline,
             max_retries: self.max_retries,
             idempotency: self.idempotency.clone(),
+            replay_safe: self.replay_safe,
+            sensitive: self.sensitive,
             use_token_source: self.use_token_source,
             use_signer: self.use_signer,
             decoder: self.decoder,
@@ -104,6 +110,7 @@ impl<T> fmt::Debug for Request<T> {
                 &self.query.iter().map(|(k, _)| k).collect::<Vec<_>>(),
             )
             .field("has_body", &self.body.is_some())
+            .field("sensitive", &self.sensitive)
             .finish_non_exhaustive()
     }
 }
@@ -129,8 +136,11 @@ impl<T: DeserializeOwned> Request<T> {
             headers: Vec::new(),
             body: None,
             timeout: None,
+            deadline: None,
             max_retries: None,
             idempotency: None,
+            replay_safe: false,
+            sensitive: false,
             use_token_source: true,
             use_signer: true,
             decoder: decode_json::<T>,
@@ -254,10 +264,41 @@ impl<T> Request<T> {
         self
     }
 
+    /// The total deadline of this call: every attempt, the waits between them and any wait
+    /// for a rate-limit permit (overrides the retry policy's `deadline`). When it passes, the
+    /// call fails with [`Error::DeadlineExceeded`].
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
     /// How many retries this call may make (overrides the client's setting).
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = Some(retries);
         self
+    }
+
+    /// Marks the call safe to replay although its method is not idempotent, because its body
+    /// makes every replay harmless (Trophy's batch events carry one idempotency key per event).
+    /// It is then retried after a 5xx, a timeout or a broken connection like a call with an
+    /// idempotency key. Mark only calls the server really de-duplicates.
+    pub fn replay_safe(mut self) -> Self {
+        self.replay_safe = true;
+        self
+    }
+
+    /// Marks the call sensitive (a login, a token refresh, the creation of API keys): its
+    /// errors keep no response body, not even for [`crate::ApiError::body`], and its trace
+    /// is one span with the API and operation names and nothing else. Such a call never
+    /// follows a redirect to another origin.
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Whether the call is marked [`Request::sensitive`].
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive
     }
 
     /// Makes the call idempotent with a key in header `name`: the given key, or a UUID v4
@@ -312,8 +353,11 @@ impl<T> Request<T> {
             headers: self.headers,
             body: self.body,
             timeout: self.timeout,
+            deadline: self.deadline,
             max_retries: self.max_retries,
             idempotency: self.idempotency,
+            replay_safe: self.replay_safe,
+            sensitive: self.sensitive,
             use_token_source: self.use_token_source,
             use_signer: self.use_signer,
             decoder,
@@ -416,23 +460,34 @@ impl<T> Request<T> {
     /// Sends the request and decodes the body.
     pub async fn send(self) -> Result<T> {
         let decoder = self.decoder;
+        let sensitive = self.sensitive;
         let raw = self.send_raw().await?;
-        decoder(&raw)
+        // Redacted here, whatever decoder built the error, so that no vendor decoder can leak
+        // the body of a sensitive call.
+        decoder(&raw).map_err(|err| if sensitive { err.redact_body() } else { err })
     }
 
     /// Sends the request and returns the undecoded success response (status, headers,
     /// request id, body): the escape hatch for fields the models do not have yet. An error
     /// status is still an [`Error::Api`].
     pub async fn send_raw(self) -> Result<RawResponse> {
-        let span = tracing::info_span!(
-            "questkit.request",
-            api = self.transport.api(),
-            operation = self.operation,
-            method = %self.method,
-            path = self.template,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-        );
+        let span = if self.sensitive {
+            tracing::info_span!(
+                "questkit.request",
+                api = self.transport.api(),
+                operation = self.operation,
+            )
+        } else {
+            tracing::info_span!(
+                "questkit.request",
+                api = self.transport.api(),
+                operation = self.operation,
+                method = %self.method,
+                path = self.template,
+                status = tracing::field::Empty,
+                attempts = tracing::field::Empty,
+            )
+        };
         self.execute().instrument(span).await
     }
 

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::error::{DecodeError, Error, Result, snippet};
+use crate::error::{DecodeError, Error, Result};
 
 /// Reads the body in chunks, failing as soon as it passes `limit`: a huge body is never
 /// buffered whole.
@@ -88,7 +88,8 @@ impl RawResponse {
 }
 
 /// The default decoder: the body as JSON into `T`, naming the failing field on error. An empty
-/// body reads as `null` (so `()` and `Option<T>` accept a 204).
+/// body reads as `null` (so `()` and `Option<T>` accept a 204). A top-level array where `T` is
+/// a struct is refused (see [`crate::decode`]).
 ///
 /// The body is decoded once with plain serde_json (path tracking costs about twice the decode
 /// time); only a body that fails is decoded again with path tracking, to name the field.
@@ -98,7 +99,7 @@ pub fn decode_json<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     } else {
         &raw.body
     };
-    match serde_json::from_slice(bytes) {
+    match crate::decode::from_slice(bytes) {
         Ok(value) => Ok(value),
         Err(plain) => Err(locate_decode_error::<T>(raw, bytes, plain)),
     }
@@ -111,20 +112,27 @@ fn locate_decode_error<T: DeserializeOwned>(
     plain: serde_json::Error,
 ) -> Error {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(err) => decode_error(raw, err.path().to_string(), err.inner().to_string()),
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
+    let guarded = crate::decode::TopLevel {
+        inner: tracked,
+        array: crate::decode::starts_with_array(bytes),
+    };
+    match T::deserialize(guarded) {
+        Err(err) => decode_error(raw, track.path().to_string(), err.to_string()),
         // Only trailing characters can fail the plain decode but not this one.
         Ok(_) => decode_error(raw, ".".to_owned(), plain.to_string()),
     }
 }
 
-/// Builds a [`Error::Decode`] for a response (for vendor decoders).
+/// Builds a [`Error::Decode`] for a response (for vendor decoders). Quoted values are taken
+/// out of `message`, and the body is kept only for [`crate::DecodeError::body`].
 pub fn decode_error(raw: &RawResponse, path: String, message: String) -> Error {
-    Error::Decode(Box::new(DecodeError {
+    Error::Decode(Box::new(DecodeError::new(
         path,
-        message,
-        snippet: snippet(&raw.body, 200),
-        status: Some(raw.status),
-        request_id: raw.request_id.clone(),
-    }))
+        &message,
+        Some(raw.status),
+        &raw.headers,
+        &raw.body,
+    )))
 }
