@@ -1,4 +1,6 @@
 //! [`DateText`]: a date or time that the vendor types only as a string.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 
@@ -175,6 +177,7 @@ impl<'de> Deserialize<'de> for DateText {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
 

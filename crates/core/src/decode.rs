@@ -5,6 +5,8 @@
 //! all have defaults. No vendor sends a model that way, so a body whose top level is an array
 //! where the model is a struct is a shape error here. Nested values are left to the models
 //! (some accept `[]` for an empty object, as PHP and JavaScript back ends send it).
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 
@@ -234,6 +236,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Follow<V> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use serde::Deserialize;

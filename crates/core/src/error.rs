@@ -1,4 +1,6 @@
 //! The one error type of the questkit family.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 use std::time::Duration;
@@ -645,6 +647,7 @@ impl Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod redact_tests {
     use super::redact_serde_message as redact;
 

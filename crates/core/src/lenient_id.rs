@@ -1,4 +1,6 @@
 //! [`LenientId`]: an opaque ID that a server sends as a string or as a number.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 
@@ -197,6 +199,7 @@ impl<'de> Deserialize<'de> for LenientId {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use serde_json::{Value, json};

@@ -28,11 +28,18 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+// Data from the network must never panic the client: no unwrap, expect or panic outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod auth;
 pub mod date_text;
 pub mod decode;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lenient_id;
 pub mod open_enum;
 pub mod pagination;

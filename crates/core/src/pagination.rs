@@ -2,6 +2,8 @@
 //!
 //! Two shapes cover the family: offset/limit (Nudj `limit/skip` with `totalCount`, Trophy
 //! leaderboards `offset/limit`) and "next link" (Epixel's DRF `{results, next}`).
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -156,6 +158,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use crate::Error;

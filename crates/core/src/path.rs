@@ -3,6 +3,8 @@
 //! An ID such as `a/../b?x#` becomes `a%2F..%2Fb%3Fx%23`: it can never climb to another path,
 //! start a query or a fragment. IDs that are `.` or `..` are refused, because URLs give those
 //! segments a meaning of their own even when percent-encoded.
+// IDs come from callers and, through page links, from servers: no indexing that could panic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
@@ -48,18 +50,19 @@ pub fn encode_segment(value: &str) -> Result<String> {
 /// ```
 pub fn fill(template: &str, params: &[&str]) -> Result<String> {
     let template = template.trim_start_matches('/');
-    let mut out =
-        String::with_capacity(template.len() + params.iter().map(|p| p.len()).sum::<usize>());
+    let capacity = params
+        .iter()
+        .fold(template.len(), |n, p| n.saturating_add(p.len()));
+    let mut out = String::with_capacity(capacity);
     let mut params = params.iter();
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+    while let Some((literal, after)) = rest.split_once('{') {
+        let Some((name, tail)) = after.split_once('}') else {
             return Err(Error::invalid_input(format!(
                 "unclosed `{{` in path template `{template}`"
             )));
         };
-        out.push_str(&rest[..open]);
-        let name = &rest[open + 1..close];
+        out.push_str(literal);
         let value = params.next().ok_or_else(|| {
             Error::invalid_input(format!(
                 "path template `{template}` has no value for `{name}`"
@@ -70,7 +73,7 @@ pub fn fill(template: &str, params: &[&str]) -> Result<String> {
             other => other,
         })?;
         out.push_str(&encoded);
-        rest = &rest[close + 1..];
+        rest = tail;
     }
     out.push_str(rest);
     if params.next().is_some() {
@@ -121,6 +124,7 @@ pub fn relative(raw: &str) -> Result<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -3,6 +3,8 @@
 //! [`RetryPolicy::decide`] is a pure function of the attempt's outcome, the request's
 //! idempotency, the time spent so far and a random number, so that every rule is testable
 //! by table. The transport calls it after each failed attempt.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::time::{Duration, SystemTime};
 
@@ -233,6 +235,7 @@ fn clamp(wait: Duration) -> Duration {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;

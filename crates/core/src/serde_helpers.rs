@@ -18,6 +18,8 @@
 //! let goal: Goal = serde_json::from_str(r#"{"current": "12.5", "tags": null}"#).unwrap();
 //! assert_eq!(goal, Goal { current: Some(12.5), tags: vec![] });
 //! ```
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Deserializer};
 
@@ -383,6 +385,7 @@ pub mod duration_millis {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 mod tests {
     use super::*;
     use chrono::{DateTime, Utc};

@@ -1,5 +1,7 @@
 //! One attempt of a call: build the HTTP request, send it, follow redirects (never taking
 //! credentials to another origin), and read the answer.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
@@ -28,7 +30,7 @@ impl<T> Request<T> {
         let mut method = self.method.clone();
         let mut body = self.body.clone();
         let mut trusted = true;
-        let mut hops = 0;
+        let mut hops: u32 = 0;
         loop {
             let mut builder = inner
                 .http
@@ -69,7 +71,7 @@ impl<T> Request<T> {
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 if let Some(next) = redirect_target(&url, response.headers())? {
-                    hops += 1;
+                    hops = hops.saturating_add(1);
                     if hops > MAX_REDIRECTS {
                         return Err(Error::Redirect {
                             reason: format!("more than {MAX_REDIRECTS} redirects"),

@@ -1,5 +1,7 @@
 //! Running a call: the total deadline, the token source, the signer, and the retry loop around
 //! single attempts.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};

@@ -1,4 +1,6 @@
 //! Reading a response: the body within its size limit, and decoding it into a model.
+// This module reads network input: no indexing or unchecked arithmetic that could panic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::borrow::Cow;
 
@@ -35,7 +37,8 @@ pub(super) async fn read_response(
         match (&mut first, &mut rest) {
             (None, None) => first = Some(chunk),
             (Some(head), None) => {
-                let mut buf = BytesMut::with_capacity(total.max(head.len() * 2).min(limit));
+                let mut buf =
+                    BytesMut::with_capacity(total.max(head.len().saturating_mul(2)).min(limit));
                 buf.extend_from_slice(head);
                 buf.extend_from_slice(&chunk);
                 first = None;
@@ -76,6 +79,18 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// A response built by hand (for testing a decoder, or replaying a recorded body).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: impl Into<Bytes>) -> RawResponse {
+        let request_id = crate::request_id(&headers);
+        RawResponse {
+            status,
+            headers,
+            body: body.into(),
+            request_id,
+            attempts: 1,
+        }
+    }
+
     /// Decodes the body as JSON into any type (a model, or `serde_json::Value`).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
         decode_json(self)

@@ -1,0 +1,123 @@
+//! Entry points for the fuzz targets (`fuzz/`): plain functions of the input bytes, so that the
+//! committed corpus also replays as ordinary tests. Each must return normally for any input; a
+//! panic is a bug, and the assertions check what must hold whatever the input.
+
+// Fuzzing code asserts its invariants on purpose.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::retry::{MAX_SERVER_WAIT, RetryPolicy, retry_after};
+
+/// `Retry-After`, `retry-after-ms`, `X-RateLimit-Reset` and HTTP-date parsing: the first byte
+/// picks the header, the rest is its value. Every parsed wait is at most
+/// [`MAX_SERVER_WAIT`], can be added to the clock, and goes through the retry policy.
+pub fn retry_after_header(data: &[u8]) {
+    let Some((pick, value)) = data.split_first() else {
+        return;
+    };
+    let names = ["retry-after", "retry-after-ms", "x-ratelimit-reset"];
+    let name = HeaderName::from_static(names[usize::from(*pick) % names.len()]);
+    let Ok(value) = HeaderValue::from_bytes(value) else {
+        return;
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(name, value);
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    if let Some(wait) = retry_after(&headers, now) {
+        assert!(wait <= MAX_SERVER_WAIT, "{wait:?}");
+        assert!(Instant::now().checked_add(wait).is_some());
+        let outcome = crate::retry::Outcome::Status {
+            status: reqwest::StatusCode::TOO_MANY_REQUESTS,
+            retry_after: Some(wait),
+        };
+        let attempt = crate::retry::Attempt {
+            number: 1,
+            method: &reqwest::Method::GET,
+            has_idempotency_key: false,
+            elapsed: Duration::MAX,
+        };
+        let _ = RetryPolicy::default().decide(attempt, outcome, f64::from(*pick) / 255.0);
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = httpdate::parse_http_date(text);
+    }
+}
+
+/// Path-segment encoding: any text either is refused or becomes exactly one segment under the
+/// base URL, with no query, no fragment and the same host, that decodes back to the text.
+pub fn path_segment(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(encoded) = crate::path::encode_segment(&text) {
+        let base = url::Url::parse("https://api.example/v1/users/").unwrap();
+        let url = base.join(&format!("{encoded}/metrics")).unwrap();
+        let segments: Vec<&str> = url.path_segments().unwrap().collect();
+        assert_eq!(segments.len(), 4, "{text:?} -> {url}");
+        assert_eq!(url.host_str(), Some("api.example"));
+        assert!(url.query().is_none() && url.fragment().is_none(), "{url}");
+        let decoded = percent_encoding::percent_decode_str(segments[2]).decode_utf8_lossy();
+        assert_eq!(decoded, text);
+    }
+    if let Ok(path) = crate::path::relative(&text) {
+        let base = url::Url::parse("https://api.example/v1/").unwrap();
+        let url = base.join(&path).unwrap();
+        assert!(url.path().starts_with("/v1/"), "{text:?} -> {url}");
+        assert_eq!(url.host_str(), Some("api.example"));
+        assert!(url.query().is_none() && url.fragment().is_none(), "{url}");
+    }
+}
+
+/// The top-level shape check and the date and ID wrappers on any JSON.
+pub fn wire_values(data: &[u8]) {
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Model {
+        id: Option<crate::LenientId>,
+        at: Option<crate::DateText>,
+    }
+    if let Ok(model) = crate::decode::from_slice::<Model>(data) {
+        assert!(!crate::decode::starts_with_array(data));
+        if let Some(at) = model.at {
+            let _ = (at.date_time(), at.date());
+        }
+        if let Some(id) = model.id {
+            let json = serde_json::to_vec(&id).unwrap();
+            let back: crate::LenientId = serde_json::from_slice(&json).unwrap();
+            assert_eq!(back, id);
+        }
+    }
+    let _ = crate::decode::from_slice::<Vec<crate::DateText>>(data);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hostile_inputs_pass_every_entry_point() {
+        let deep = "[".repeat(10_000);
+        let inputs: Vec<&[u8]> = vec![
+            b"",
+            b"\x00",
+            b"\x0099999999999999999999",
+            b"\x001e20",
+            b"\x011e30",
+            b"\x02-1e308",
+            b"\x00Fri, 31 Dec 9999 23:59:59 GMT",
+            b"a/../b?x#",
+            b"..",
+            b"\xff\xfe",
+            br#"{"id": 7, "at": "2025-01-01 05:03:00"}"#,
+            br#"{"id": 1e999}"#,
+            b"[]",
+            deep.as_bytes(),
+        ];
+        for input in inputs {
+            retry_after_header(input);
+            path_segment(input);
+            wire_values(input);
+        }
+    }
+}
