@@ -65,6 +65,22 @@ pub enum Error {
     #[error("{0}")]
     Decode(Box<DecodeError>),
 
+    /// The client-side rate limiter could not give a permit before the call's deadline.
+    #[error(
+        "rate limit of bucket `{bucket}`: a permit would take {wait:?}, past the call's deadline"
+    )]
+    RateLimited {
+        /// The bucket (`tier1`, `default`, ...).
+        bucket: String,
+        /// How long the call would have waited for its permit.
+        wait: Duration,
+    },
+
+    /// The rate limiter could not decide (its shared store is unreachable) and was not set to
+    /// fall back to a local limit.
+    #[error("rate limiter unavailable: {0}")]
+    RateLimiterUnavailable(String),
+
     /// The response body is larger than the configured limit.
     #[error("response body larger than the limit of {limit} bytes")]
     BodyTooLarge {
@@ -549,10 +565,13 @@ impl Error {
     }
 
     /// Whether trying the same call again later may succeed (a timeout, a connection error,
-    /// 408, 429 or a 5xx gateway/availability error).
+    /// a rate-limit refusal, 408, 429 or a 5xx gateway/availability error).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout { .. } | Error::DeadlineExceeded { .. } | Error::Connect { .. } => true,
+            Error::Timeout { .. }
+            | Error::DeadlineExceeded { .. }
+            | Error::Connect { .. }
+            | Error::RateLimited { .. } => true,
             Error::Api(api) => crate::retry::is_retryable_status(api.status),
             _ => false,
         }
@@ -573,9 +592,11 @@ impl Error {
             )
     }
 
-    /// Whether the server said 429 Too Many Requests.
+    /// Whether the server said 429 Too Many Requests, or the client-side limiter refused a
+    /// permit in time ([`Error::RateLimited`]).
     pub fn is_rate_limited(&self) -> bool {
-        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+        matches!(self, Error::RateLimited { .. })
+            || self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
     }
 
     /// Whether this is a timeout: of an attempt, or of the call's total deadline.

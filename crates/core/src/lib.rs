@@ -46,6 +46,7 @@ pub mod pagination;
 pub mod patch;
 pub mod path;
 pub mod progress;
+pub mod rate_limit;
 pub mod request;
 pub mod retry;
 pub mod secret;
@@ -59,6 +60,7 @@ pub use error::{ApiError, DecodeError, Error, ErrorDetails, ErrorParser, FieldEr
 pub use lenient_id::LenientId;
 pub use patch::Patch;
 pub use progress::{HasProgress, Progress};
+pub use rate_limit::{BucketLimits, LocalRateLimiter, RateLimit, RateLimiter};
 pub use request::{BoxFuture, Decoder, RawResponse, Request, decode_error, decode_json};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;

@@ -13,6 +13,7 @@ use url::Url;
 
 use crate::auth::{Auth, PreparedAuth};
 use crate::error::{Error, ErrorParser, Result};
+use crate::rate_limit::RateLimiter;
 use crate::request::Request;
 use crate::retry::RetryPolicy;
 use crate::signing::RequestSigner;
@@ -47,6 +48,7 @@ pub(crate) struct Inner {
     pub(crate) max_body: usize,
     pub(crate) error_parser: Option<ErrorParser>,
     pub(crate) signer: Option<Arc<dyn RequestSigner>>,
+    pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl fmt::Debug for Transport {
@@ -64,6 +66,7 @@ impl fmt::Debug for Transport {
             .field("auth_headers", &names)
             .field("token_source", &self.inner.auth.source.is_some())
             .field("signer", &self.inner.signer.is_some())
+            .field("rate_limiter", &self.inner.limiter)
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("max_body", &self.inner.max_body)
@@ -184,6 +187,7 @@ impl Transport {
                 max_body: self.inner.max_body,
                 error_parser: self.inner.error_parser,
                 signer: self.inner.signer.clone(),
+                limiter: self.inner.limiter.clone(),
             }),
         })
     }
@@ -229,6 +233,7 @@ pub struct TransportBuilder {
     headers: Vec<(Cow<'static, str>, String)>,
     error_parser: Option<ErrorParser>,
     signer: Option<Arc<dyn RequestSigner>>,
+    limiter: Option<Arc<dyn RateLimiter>>,
 }
 
 impl fmt::Debug for TransportBuilder {
@@ -261,6 +266,7 @@ impl TransportBuilder {
             headers: Vec::new(),
             error_parser: None,
             signer: None,
+            limiter: None,
         }
     }
 
@@ -392,6 +398,19 @@ impl TransportBuilder {
         self
     }
 
+    /// Asks `limiter` for a permit before every attempt (in the bucket each call names) and
+    /// tells it about every 429, so that the bucket pauses for everyone sharing it. Share one
+    /// limiter between the clients that spend the same budget. See [`crate::rate_limit`].
+    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
+        self.limiter = Some(limiter);
+        self
+    }
+
+    /// Whether a rate limiter is set.
+    pub fn has_rate_limiter(&self) -> bool {
+        self.limiter.is_some()
+    }
+
     /// Checks every setting and builds the transport.
     pub fn build(self) -> Result<Transport> {
         let raw = self
@@ -453,6 +472,7 @@ impl TransportBuilder {
                 max_body: self.max_body,
                 error_parser: self.error_parser,
                 signer: self.signer,
+                limiter: self.limiter,
             }),
         })
     }

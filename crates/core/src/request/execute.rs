@@ -28,9 +28,12 @@ impl<T> Request<T> {
             policy.deadline = Some(deadline);
         }
         let attempts = AtomicU32::new(0);
+        let due = policy
+            .deadline
+            .and_then(|d| tokio::time::Instant::now().checked_add(d));
         let result = match policy.deadline {
             Some(deadline) => {
-                match tokio::time::timeout(deadline, self.run(policy, &attempts)).await {
+                match tokio::time::timeout(deadline, self.run(policy, due, &attempts)).await {
                     Ok(result) => result,
                     Err(_) => Err(Error::DeadlineExceeded {
                         deadline,
@@ -38,7 +41,7 @@ impl<T> Request<T> {
                     }),
                 }
             }
-            None => self.run(policy, &attempts).await,
+            None => self.run(policy, None, &attempts).await,
         };
         if let Err(err) = &result {
             let span = tracing::Span::current();
@@ -50,9 +53,14 @@ impl<T> Request<T> {
         result
     }
 
-    /// The attempts of a call, with token refresh and retries; `attempts` counts them for the
-    /// deadline's error.
-    async fn run(&self, policy: RetryPolicy, attempts: &AtomicU32) -> Result<RawResponse> {
+    /// The attempts of a call, with rate-limit permits, token refresh and retries; `due` is
+    /// when the deadline passes, `attempts` counts the attempts for the deadline's error.
+    async fn run(
+        &self,
+        policy: RetryPolicy,
+        due: Option<tokio::time::Instant>,
+        attempts: &AtomicU32,
+    ) -> Result<RawResponse> {
         let url = self.build_url()?;
         let inner = &self.transport.inner;
         let idempotency = match &self.idempotency {
@@ -81,7 +89,18 @@ impl<T> Request<T> {
         let started = Instant::now();
         let mut count = 0u32;
         let mut refreshed = false;
+        let limiter = inner.limiter.as_deref();
         loop {
+            if let Some(limiter) = limiter {
+                let waited = limiter.acquire(self.bucket, due).await?;
+                if traced && !waited.is_zero() {
+                    tracing::debug!(
+                        bucket = self.bucket,
+                        wait_ms = millis(waited),
+                        "rate limited"
+                    );
+                }
+            }
             count = count.saturating_add(1);
             attempts.store(count, Ordering::Relaxed);
             let attempt_started = Instant::now();
@@ -131,6 +150,15 @@ impl<T> Request<T> {
                     );
                     if self.sensitive {
                         api.redact_body();
+                    }
+                    if let (Some(limiter), StatusCode::TOO_MANY_REQUESTS) = (limiter, raw.status) {
+                        // Everyone sharing the bucket waits; a limiter that cannot record the
+                        // pause still lets this call report its 429.
+                        if let Err(err) = limiter.pause(self.bucket, api.retry_after).await {
+                            if traced {
+                                tracing::debug!(bucket = self.bucket, error = %err, "pause not recorded");
+                            }
+                        }
                     }
                     let outcome = Outcome::Status {
                         status: api.status,

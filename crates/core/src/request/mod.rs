@@ -59,6 +59,7 @@ pub struct Request<T> {
     idempotency: Option<(HeaderName, Option<String>)>,
     replay_safe: bool,
     sensitive: bool,
+    bucket: &'static str,
     use_token_source: bool,
     use_signer: bool,
     decoder: Decoder<T>,
@@ -84,6 +85,7 @@ impl<T> Clone for Request<T> {
             idempotency: self.idempotency.clone(),
             replay_safe: self.replay_safe,
             sensitive: self.sensitive,
+            bucket: self.bucket,
             use_token_source: self.use_token_source,
             use_signer: self.use_signer,
             decoder: self.decoder,
@@ -141,6 +143,7 @@ impl<T: DeserializeOwned> Request<T> {
             idempotency: None,
             replay_safe: false,
             sensitive: false,
+            bucket: crate::rate_limit::DEFAULT_BUCKET,
             use_token_source: true,
             use_signer: true,
             decoder: decode_json::<T>,
@@ -296,6 +299,18 @@ impl<T> Request<T> {
         self
     }
 
+    /// The rate-limit bucket this call spends from (default
+    /// [`crate::rate_limit::DEFAULT_BUCKET`]), when the transport has a rate limiter.
+    pub fn rate_limit_bucket(mut self, bucket: &'static str) -> Self {
+        self.bucket = bucket;
+        self
+    }
+
+    /// The rate-limit bucket of this call.
+    pub fn bucket(&self) -> &'static str {
+        self.bucket
+    }
+
     /// Whether the call is marked [`Request::sensitive`].
     pub fn is_sensitive(&self) -> bool {
         self.sensitive
@@ -358,6 +373,7 @@ impl<T> Request<T> {
             idempotency: self.idempotency,
             replay_safe: self.replay_safe,
             sensitive: self.sensitive,
+            bucket: self.bucket,
             use_token_source: self.use_token_source,
             use_signer: self.use_signer,
             decoder,

@@ -1,0 +1,266 @@
+//! `RedisRateLimiter` against a real `redis-server`, started on a free loopback port for each
+//! test and stopped after. A machine without `redis-server` fails these tests: the README's
+//! test command (`scripts/test`) installs it.
+#![cfg(feature = "redis")]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use questkit_core::rate_limit::{BucketLimits, RateLimit, RateLimiter, RedisRateLimiter};
+use questkit_core::{Error, RetryPolicy, Transport};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A `redis-server` of this test's own, killed when dropped.
+struct Redis {
+    child: Child,
+    port: u16,
+}
+
+impl Redis {
+    fn start() -> Redis {
+        let port = free_port();
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect(
+                "redis-server must be installed for the Redis limiter tests \
+                 (scripts/test installs it; Debian: apt-get install redis-server)",
+            );
+        let redis = Redis { child, port };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "redis-server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        redis
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Calls of a command so far, from `INFO commandstats`.
+    async fn calls(&self, command: &str) -> u64 {
+        let client = redis::Client::open(self.url()).unwrap();
+        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+        let info: String = redis::cmd("INFO")
+            .arg("commandstats")
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+        let prefix = format!("cmdstat_{command}:calls=");
+        info.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|rest| rest.split(',').next())
+            .map_or(0, |n| n.parse().unwrap())
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn limiter(redis: &Redis, namespace: &str, limit: RateLimit) -> Arc<RedisRateLimiter> {
+    Arc::new(
+        RedisRateLimiter::builder(redis.url())
+            .namespace(namespace)
+            .limits(BucketLimits::new().bucket("tier1", limit))
+            .build()
+            .unwrap(),
+    )
+}
+
+/// Acquires `n` permits from each limiter at once and returns when each was granted.
+async fn grants(limiters: &[Arc<RedisRateLimiter>], n: usize) -> Vec<Instant> {
+    let mut tasks = Vec::new();
+    for limiter in limiters {
+        for _ in 0..n {
+            let limiter = limiter.clone();
+            tasks.push(tokio::spawn(async move {
+                limiter.acquire("tier1", None).await.unwrap();
+                Instant::now()
+            }));
+        }
+    }
+    let mut at = Vec::new();
+    for task in tasks {
+        at.push(task.await.unwrap());
+    }
+    at.sort();
+    at
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_share_one_budget_and_namespaces_are_apart() {
+    let redis = Redis::start();
+    let limit = RateLimit::per_second(10).margin(1.0);
+    // Two replicas of one organisation: 20 permits at 10/s take about 1.9 s in all.
+    let replicas = [
+        limiter(&redis, "org-a", limit),
+        limiter(&redis, "org-a", limit),
+    ];
+    let started = Instant::now();
+    let at = grants(&replicas, 10).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(1850),
+        "{:?}",
+        started.elapsed()
+    );
+    for pair in at.windows(11) {
+        assert!(pair[10] - pair[0] >= Duration::from_millis(950), "{pair:?}");
+    }
+    // Another namespace has its own budget.
+    let other = limiter(&redis, "org-b", limit);
+    let quick = Instant::now();
+    assert_eq!(other.acquire("tier1", None).await.unwrap(), Duration::ZERO);
+    assert!(quick.elapsed() < Duration::from_millis(100));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_script_call_by_hash_per_permit() {
+    let redis = Redis::start();
+    let limiter = limiter(&redis, "org", RateLimit::per_second(1000));
+    limiter.acquire("tier1", None).await.unwrap();
+    let (evalsha, eval, load) = (
+        redis.calls("evalsha").await,
+        redis.calls("eval").await,
+        redis.calls("script|load").await,
+    );
+    for _ in 0..20 {
+        limiter.acquire("tier1", None).await.unwrap();
+    }
+    assert_eq!(redis.calls("evalsha").await - evalsha, 20);
+    assert_eq!(
+        redis.calls("eval").await,
+        eval,
+        "never the whole script again"
+    );
+    assert_eq!(redis.calls("script|load").await, load, "loaded once");
+    assert!(load <= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pause_is_seen_by_every_replica_and_deadlines_take_nothing() {
+    let redis = Redis::start();
+    let limit = RateLimit::per_second(100);
+    let a = limiter(&redis, "org", limit);
+    let b = limiter(&redis, "org", limit);
+    a.pause("tier1", Some(Duration::from_millis(800)))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let waited = b.acquire("tier1", None).await.unwrap();
+    assert!(waited >= Duration::from_millis(700), "{waited:?}");
+    assert!(started.elapsed() >= Duration::from_millis(700));
+
+    let slow = limiter(&redis, "slow", RateLimit::per_second(1).margin(1.0));
+    slow.acquire("tier1", None).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(300);
+    let err = slow.acquire("tier1", Some(deadline)).await.unwrap_err();
+    let Error::RateLimited { wait, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert!(wait > Duration::from_millis(800), "{wait:?}");
+    // The refusal reserved nothing: the next permit comes one interval after the first.
+    let waited = slow.acquire("tier1", None).await.unwrap();
+    assert!(waited <= Duration::from_millis(1000), "{waited:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_through_one_transport_pauses_the_other_replica() {
+    let redis = Redis::start();
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_string("1"))
+        .mount(&server)
+        .await;
+    let replica = |limiter: Arc<RedisRateLimiter>| {
+        Transport::builder("test")
+            .base_url(server.uri())
+            .rate_limiter(limiter)
+            .retry_policy(RetryPolicy::never())
+            .build()
+            .unwrap()
+    };
+    let limit = RateLimit::per_second(100);
+    let first = replica(limiter(&redis, "org", limit));
+    let second = replica(limiter(&redis, "org", limit));
+    let err = first
+        .get::<u32>("x", &[])
+        .rate_limit_bucket("tier1")
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    let started = Instant::now();
+    let n: u32 = second
+        .get("x", &[])
+        .rate_limit_bucket("tier1")
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_redis_is_an_error_or_the_chosen_local_share() {
+    let url = format!("redis://127.0.0.1:{}/", free_port());
+    let limits = BucketLimits::new().bucket("tier1", RateLimit::per_second(10).margin(1.0));
+    let strict = RedisRateLimiter::builder(&url)
+        .limits(limits.clone())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = strict.acquire("tier1", None).await.unwrap_err();
+    assert!(matches!(err, Error::RateLimiterUnavailable(_)), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "fails fast");
+    assert!(!err.to_string().is_empty());
+
+    // With a fallback, this replica limits itself to its share: half of 10/s.
+    let lenient = RedisRateLimiter::builder(&url)
+        .limits(limits.clone())
+        .fallback(limits.share(0.5))
+        .build()
+        .unwrap();
+    lenient.acquire("tier1", None).await.unwrap();
+    assert!(lenient.is_degraded());
+    let first = Instant::now();
+    for _ in 0..3 {
+        lenient.acquire("tier1", None).await.unwrap();
+    }
+    // Paced at 5/s, and without waiting for Redis on every call.
+    let spent = first.elapsed();
+    assert!(spent >= Duration::from_millis(590), "{spent:?}");
+    assert!(spent < Duration::from_millis(1500), "{spent:?}");
+    // A secret in the URL never shows.
+    let with_password = RedisRateLimiter::builder("redis://:hunter2secret@127.0.0.1:1/");
+    assert!(!format!("{with_password:?}").contains("hunter2secret"));
+}
