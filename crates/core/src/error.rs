@@ -646,6 +646,39 @@ impl Error {
         }
     }
 
+    /// A short, stable name of the error's kind, for metrics and OpenTelemetry's `error.type`
+    /// (`timeout`, `connect`, `decode`, the HTTP status for [`Error::Api`], ...).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Error::Api(api) => match api.status.as_u16() {
+                400 => "400",
+                401 => "401",
+                403 => "403",
+                404 => "404",
+                409 => "409",
+                422 => "422",
+                429 => "429",
+                500 => "500",
+                502 => "502",
+                503 => "503",
+                504 => "504",
+                _ => "http_error",
+            },
+            Error::Timeout { .. } => "timeout",
+            Error::DeadlineExceeded { .. } => "deadline_exceeded",
+            Error::Connect { .. } => "connect",
+            Error::Transport { .. } => "transport",
+            Error::Decode(_) => "decode",
+            Error::RateLimited { .. } => "rate_limited",
+            Error::RateLimiterUnavailable(_) => "rate_limiter_unavailable",
+            Error::BodyTooLarge { .. } => "body_too_large",
+            Error::Redirect { .. } => "redirect",
+            Error::InvalidInput(_) => "invalid_input",
+            Error::Config(_) => "config",
+            Error::Signature(_) => "signature",
+        }
+    }
+
     /// Forgets any response body this error keeps (for sensitive calls).
     pub(crate) fn redact_body(mut self) -> Self {
         match &mut self {

@@ -3,8 +3,10 @@
 // This module reads network input: no indexing or unchecked arithmetic that could panic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
+use tracing::Instrument;
 use url::Url;
 
 use super::response::read_response;
@@ -16,94 +18,199 @@ use crate::secret::SecretString;
 const MAX_REDIRECTS: u32 = 5;
 
 impl<T> Request<T> {
-    /// One attempt: send, follow same-origin redirects, read the body within the limit.
+    /// One attempt: send, follow same-origin redirects, read the body within the limit. Each
+    /// physical request (the first and every redirect hop) is one client span; `sent` counts
+    /// the physical requests of the whole call (the resend count of the next one).
     pub(super) async fn attempt(
         &self,
         url: &Url,
         token: Option<&SecretString>,
         idempotency: Option<&(HeaderName, HeaderValue)>,
         signature: &[(HeaderName, HeaderValue)],
+        sent: &mut u32,
     ) -> Result<RawResponse> {
-        let inner = &self.transport.inner;
-        let timeout = self.timeout.unwrap_or(inner.timeout);
-        let mut url = url.clone();
-        let mut method = self.method.clone();
-        let mut body = self.body.clone();
-        let mut trusted = true;
+        let mut hop = Hop {
+            url: url.clone(),
+            method: self.method.clone(),
+            body: self.body.clone(),
+            trusted: true,
+        };
         let mut hops: u32 = 0;
         loop {
-            let mut builder = inner
-                .http
-                .request(method.clone(), url.clone())
-                .timeout(timeout);
-            // A call's own header replaces the client's header of the same name.
-            let client_headers = inner
-                .headers
-                .iter()
-                .filter(|(name, _)| !self.headers.iter().any(|(own, _)| own == name));
-            for (name, value) in client_headers.chain(&self.headers) {
-                if trusted || !(inner.auth.is_credential(name) || value.is_sensitive()) {
-                    builder = builder.header(name, value);
+            let span = self.client_span(&hop, *sent);
+            *sent = sent.saturating_add(1);
+            let sent = self
+                .send_hop(&hop, token, idempotency, signature)
+                .instrument(span.clone())
+                .await;
+            let next = match sent {
+                Ok(HopResult::Redirect(next)) => next,
+                Ok(HopResult::Response(response)) => {
+                    span.record("http.response.status_code", response.status.as_u16());
+                    if !response.status.is_success() {
+                        span.record("error.type", response.status.as_str());
+                    }
+                    return Ok(response);
                 }
+                Err(err) => {
+                    span.record("error.type", err.kind_name());
+                    return Err(err);
+                }
+            };
+            span.record("http.response.status_code", next.status);
+            hops = hops.saturating_add(1);
+            if hops > MAX_REDIRECTS {
+                return Err(Error::Redirect {
+                    reason: format!("more than {MAX_REDIRECTS} redirects"),
+                });
             }
-            if trusted {
-                for (name, value) in &inner.auth.headers {
-                    builder = builder.header(name, value);
-                }
-                if let Some(token) = token {
-                    builder = builder.header(AUTHORIZATION, crate::auth::bearer_header(token)?);
-                }
-            }
-            if trusted {
-                for (name, value) in signature {
-                    builder = builder.header(name, value);
-                }
-            }
-            if let Some((name, value)) = idempotency {
+            hop = self.follow(hop, next)?;
+        }
+    }
+
+    /// The OpenTelemetry client span of one physical request: the method and path template,
+    /// the server, the resend count. Never the filled path, query or full URL (they hold user
+    /// IDs and other personal data). A sensitive call has none.
+    fn client_span(&self, hop: &Hop, resends: u32) -> tracing::Span {
+        if self.sensitive {
+            return tracing::Span::none();
+        }
+        let span = tracing::info_span!(
+            "HTTP",
+            otel.kind = "client",
+            otel.name = %SpanName(&hop.method, self.template),
+            http.request.method = %hop.method,
+            url.template = self.template,
+            server.address = hop.url.host_str().unwrap_or_default(),
+            server.port = hop.url.port_or_known_default().unwrap_or_default(),
+            http.request.resend_count = tracing::field::Empty,
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        if resends > 0 {
+            span.record("http.request.resend_count", resends);
+        }
+        span
+    }
+
+    /// Sends one physical request; a redirect comes back as its target.
+    async fn send_hop(
+        &self,
+        hop: &Hop,
+        token: Option<&SecretString>,
+        idempotency: Option<&(HeaderName, HeaderValue)>,
+        signature: &[(HeaderName, HeaderValue)],
+    ) -> Result<HopResult> {
+        let inner = &self.transport.inner;
+        let timeout = self.timeout.unwrap_or(inner.timeout);
+        let mut builder = inner
+            .http
+            .request(hop.method.clone(), hop.url.clone())
+            .timeout(timeout);
+        // A call's own header replaces the client's header of the same name.
+        let client_headers = inner
+            .headers
+            .iter()
+            .filter(|(name, _)| !self.headers.iter().any(|(own, _)| own == name));
+        for (name, value) in client_headers.chain(&self.headers) {
+            if hop.trusted || !(inner.auth.is_credential(name) || value.is_sensitive()) {
                 builder = builder.header(name, value);
             }
-            if let Some(bytes) = &body {
-                builder = builder
-                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                    .body(bytes.clone());
-            }
-            let response = builder.send().await.map_err(Error::from_reqwest)?;
-            let status = response.status();
-            if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                if let Some(next) = redirect_target(&url, response.headers())? {
-                    hops = hops.saturating_add(1);
-                    if hops > MAX_REDIRECTS {
-                        return Err(Error::Redirect {
-                            reason: format!("more than {MAX_REDIRECTS} redirects"),
-                        });
-                    }
-                    if next.origin() != inner.base.origin() {
-                        // A body is resent on 307/308: a login's password, a key creation's
-                        // payload. Such a request and a sensitive one stop at another origin.
-                        if self.body.is_some() || self.sensitive {
-                            return Err(Error::Redirect {
-                                reason: format!(
-                                    "a request with a body or marked sensitive does not follow \
-                                     a redirect to another origin ({})",
-                                    next.origin().ascii_serialization()
-                                ),
-                            });
-                        }
-                        // Another origin never sees our credentials, on this hop or later ones.
-                        trusted = false;
-                    }
-                    if status == StatusCode::SEE_OTHER
-                        || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
-                    {
-                        method = Method::GET;
-                        body = None;
-                    }
-                    url = next;
-                    continue;
-                }
-            }
-            return read_response(response, inner.max_body).await;
         }
+        if hop.trusted {
+            for (name, value) in &inner.auth.headers {
+                builder = builder.header(name, value);
+            }
+            if let Some(token) = token {
+                builder = builder.header(AUTHORIZATION, crate::auth::bearer_header(token)?);
+            }
+            for (name, value) in signature {
+                builder = builder.header(name, value);
+            }
+        }
+        if let Some((name, value)) = idempotency {
+            builder = builder.header(name, value);
+        }
+        if let Some(bytes) = &hop.body {
+            builder = builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(bytes.clone());
+        }
+        let response = builder.send().await.map_err(Error::from_reqwest)?;
+        let status = response.status();
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            if let Some(url) = redirect_target(&hop.url, response.headers())? {
+                return Ok(HopResult::Redirect(Redirect {
+                    url,
+                    status: status.as_u16(),
+                }));
+            }
+        }
+        read_response(response, inner.max_body)
+            .await
+            .map(HopResult::Response)
+    }
+
+    /// The next hop of a redirect, or why it is refused.
+    fn follow(&self, hop: Hop, next: Redirect) -> Result<Hop> {
+        let mut trusted = hop.trusted;
+        if next.url.origin() != self.transport.inner.base.origin() {
+            // A body is resent on 307/308: a login's password, a key creation's payload.
+            // Such a request and a sensitive one stop at another origin.
+            if self.body.is_some() || self.sensitive {
+                return Err(Error::Redirect {
+                    reason: format!(
+                        "a request with a body or marked sensitive does not follow a redirect \
+                         to another origin ({})",
+                        next.url.origin().ascii_serialization()
+                    ),
+                });
+            }
+            // Another origin never sees our credentials, on this hop or later ones.
+            trusted = false;
+        }
+        let (method, body) = if next.status == 303
+            || (matches!(next.status, 301 | 302) && hop.method == Method::POST)
+        {
+            (Method::GET, None)
+        } else {
+            (hop.method, hop.body)
+        };
+        Ok(Hop {
+            url: next.url,
+            method,
+            body,
+            trusted,
+        })
+    }
+}
+
+/// One physical request of an attempt.
+struct Hop {
+    url: Url,
+    method: Method,
+    body: Option<Bytes>,
+    /// Whether credentials go with it (false once a redirect left the base origin).
+    trusted: bool,
+}
+
+enum HopResult {
+    Response(RawResponse),
+    Redirect(Redirect),
+}
+
+struct Redirect {
+    url: Url,
+    status: u16,
+}
+
+/// `GET users/{id}`: the OpenTelemetry span name of an HTTP client request, formatted only
+/// when a subscriber records it.
+struct SpanName<'a>(&'a Method, &'a str);
+
+impl std::fmt::Display for SpanName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0, self.1)
     }
 }
 

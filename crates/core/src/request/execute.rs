@@ -88,6 +88,7 @@ impl<T> Request<T> {
         let traced = !self.sensitive;
         let started = Instant::now();
         let mut count = 0u32;
+        let mut sent = 0u32;
         let mut refreshed = false;
         let limiter = inner.limiter.as_deref();
         loop {
@@ -105,7 +106,13 @@ impl<T> Request<T> {
             attempts.store(count, Ordering::Relaxed);
             let attempt_started = Instant::now();
             let result = self
-                .attempt(&url, token.as_ref(), idempotency.as_ref(), &signature)
+                .attempt(
+                    &url,
+                    token.as_ref(),
+                    idempotency.as_ref(),
+                    &signature,
+                    &mut sent,
+                )
                 .await;
             let latency_ms = millis(attempt_started.elapsed());
             let (error, outcome) = match result {

@@ -490,12 +490,14 @@ impl<T> Request<T> {
         let span = if self.sensitive {
             tracing::info_span!(
                 "questkit.request",
+                otel.name = self.operation,
                 api = self.transport.api(),
                 operation = self.operation,
             )
         } else {
             tracing::info_span!(
                 "questkit.request",
+                otel.name = self.operation,
                 api = self.transport.api(),
                 operation = self.operation,
                 method = %self.method,
