@@ -16,9 +16,12 @@ use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// Every span's name and fields, as recorded.
+/// A span's name and its fields, as recorded.
+type SpanRecord = (String, BTreeMap<String, String>);
+
+/// Every span, as recorded.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>);
+struct Captured(Arc<Mutex<Vec<SpanRecord>>>);
 
 struct Fields<'a>(&'a mut BTreeMap<String, String>);
 
