@@ -38,6 +38,8 @@ pub struct Transport {
 }
 
 pub(crate) struct Inner {
+    /// Whether questkit built the HTTP client (and so chose its TLS backend).
+    pub(crate) own_client: bool,
     pub(crate) api: &'static str,
     pub(crate) http: reqwest::Client,
     pub(crate) base: Url,
@@ -175,8 +177,10 @@ impl Transport {
         if base.origin() != self.inner.base.origin() {
             check_scheme(&base, false)?;
         }
+        check_tls(&base, self.inner.own_client)?;
         Ok(Transport {
             inner: Arc::new(Inner {
+                own_client: self.inner.own_client,
                 api: self.inner.api,
                 http: self.inner.http.clone(),
                 base,
@@ -445,23 +449,26 @@ impl TransportBuilder {
         if self.connect_timeout.is_some_and(|t| t.is_zero()) {
             return Err(Error::config("connect_timeout must be longer than zero"));
         }
+        let own_client = self.http.is_none();
         let http = match self.http {
             Some(HttpClient::Unchecked(client)) => client,
             Some(HttpClient::Built(client)) => client.map_err(Error::config)?,
             None => {
+                check_tls(&base, true)?;
                 let connect = self
                     .connect_timeout
                     .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(self.timeout / 2));
-                build_client(
+                build_client(select_tls(
                     reqwest::Client::builder()
                         .connect_timeout(connect)
                         .pool_idle_timeout(Duration::from_secs(60)),
-                )
+                ))
                 .map_err(Error::config)?
             }
         };
         Ok(Transport {
             inner: Arc::new(Inner {
+                own_client,
                 api: self.api,
                 http,
                 base,
@@ -478,12 +485,48 @@ impl TransportBuilder {
     }
 }
 
+/// The TLS backend questkit's own HTTP clients use, chosen by cargo features: `native-tls`
+/// when that feature is on, else rustls (`rustls`, `rustls-native-roots`), else none.
+///
+/// The choice is made explicitly on the client builder, so that another crate in the graph
+/// turning on reqwest's default (native) TLS does not switch questkit away from rustls.
+pub const TLS_BACKEND: Option<&str> = if cfg!(feature = "native-tls") {
+    Some("native-tls")
+} else if cfg!(any(feature = "rustls", feature = "rustls-native-roots")) {
+    Some("rustls")
+} else {
+    None
+};
+
+/// Selects [`TLS_BACKEND`] on a client builder questkit makes itself.
+fn select_tls(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    #[cfg(feature = "native-tls")]
+    let builder = builder.use_native_tls();
+    #[cfg(all(
+        not(feature = "native-tls"),
+        any(feature = "rustls", feature = "rustls-native-roots")
+    ))]
+    let builder = builder.use_rustls_tls();
+    builder
+}
+
 /// Builds a client that never follows redirects itself.
 fn build_client(builder: reqwest::ClientBuilder) -> std::result::Result<reqwest::Client, String> {
     builder
         .redirect(redirect::Policy::none())
         .build()
         .map_err(|e| format!("could not build the HTTP client: {e}"))
+}
+
+/// An `https` base URL needs a TLS backend compiled in (questkit's own client).
+fn check_tls(url: &Url, own_client: bool) -> Result<()> {
+    if own_client && url.scheme() == "https" && TLS_BACKEND.is_none() {
+        return Err(Error::config(
+            "an https base URL needs a TLS backend: enable questkit's `rustls` (default), \
+             `rustls-native-roots` or `native-tls` feature",
+        ));
+    }
+    Ok(())
 }
 
 /// Parses a base URL: http(s), a host, no query or fragment, a path ending in `/`.
@@ -602,6 +645,27 @@ mod tests {
                 .build()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn tls_backend_follows_the_features() {
+        let https = Transport::builder("t").base_url("https://a.example").build();
+        let loopback = Transport::builder("t").base_url("http://127.0.0.1:9/v1").build();
+        assert!(loopback.is_ok(), "plain http needs no TLS");
+        match TLS_BACKEND {
+            None => {
+                let err = https.unwrap_err();
+                assert!(matches!(err, Error::Config(_)), "{err:?}");
+                assert!(err.to_string().contains("rustls"), "{err}");
+                let sibling = loopback.unwrap().with_base_url("https://b.example");
+                assert!(matches!(sibling, Err(Error::Config(_))));
+            }
+            Some(backend) => {
+                assert!(https.is_ok());
+                let expected = if cfg!(feature = "native-tls") { "native-tls" } else { "rustls" };
+                assert_eq!(backend, expected);
+            }
+        }
     }
 
     #[test]
