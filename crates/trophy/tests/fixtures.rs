@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use questkit_core::HasProgress;
+use questkit_core::{DateText, HasProgress};
 use questkit_trophy::ErrorBody;
 use questkit_trophy::achievements::{
     AchievementCompletion, AchievementTrigger, AchievementWithStats, CompleteAchievementBody,
@@ -430,8 +430,10 @@ fn achievement_completion() {
     let trigger = xp.awards[0].trigger.as_ref().unwrap();
     assert_eq!(trigger.trigger_type, PointsTriggerType::Achievement);
     assert_eq!(trigger.status, None);
+    let date = xp.awards[0].date.as_ref().unwrap();
+    assert_eq!(date.as_str(), "2021-01-01T00:00:00Z");
     assert_eq!(
-        xp.awards[0].date,
+        date.date_time(),
         Some(Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap())
     );
 }
@@ -497,7 +499,9 @@ fn users_and_email_flag_spellings() {
 
     let full: User = round_trip("responses/users_get_full.json");
     assert_eq!(full.device_tokens, ["fcm-token-1", "apns-token-2"]);
-    assert_eq!(full.sign_up_date.as_deref(), Some("2024-01-15"));
+    let signed_up = full.sign_up_date.as_ref().unwrap();
+    assert_eq!(signed_up.as_str(), "2024-01-15");
+    assert_eq!(signed_up.date(), NaiveDate::from_ymd_opt(2024, 1, 15));
     assert_eq!(full.control, Some(false));
 
     let both: User = round_trip("edge/user_both_email_flags.json");
@@ -655,20 +659,29 @@ fn streaks() {
     assert_eq!(odd.started, None);
     assert!(!odd.is_active());
 
+    let extended = |entry: &BulkStreakEntry| entry.extended.as_ref().and_then(DateText::date_time);
     let bulk: Vec<BulkStreakEntry> = round_trip("responses/streaks_list.json");
     assert_eq!(
-        bulk[0].extended,
+        extended(&bulk[0]),
         Some(Utc.with_ymd_and_hms(2025, 1, 1, 5, 3, 0).unwrap())
     );
     assert_eq!(bulk[2].extended, None);
     let dates: Vec<BulkStreakEntry> = round_trip("edge/streaks_list_extended_dates.json");
     assert_eq!(
-        dates[0].extended,
+        extended(&dates[0]),
         Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap())
     );
     assert_eq!(
-        dates[2].extended.map(|t| t.timestamp_millis() % 1000),
+        extended(&dates[2]).map(|t| t.timestamp_millis() % 1000),
         Some(250)
+    );
+    let five_past = Utc.with_ymd_and_hms(2025, 1, 1, 5, 3, 0).unwrap();
+    assert_eq!(extended(&dates[3]), Some(five_past), "space, no offset");
+    assert_eq!(extended(&dates[4]), Some(five_past), "+0000 offset");
+    assert_eq!(
+        dates[3].extended.as_ref().map(DateText::as_str),
+        Some("2025-01-01 05:03:00"),
+        "the text is kept as sent"
     );
 }
 
@@ -693,7 +706,7 @@ fn points() {
     assert_eq!(capped.progress().fraction(), 0.25);
     assert_eq!(capped.awards[0].awarded, Some(5));
     assert_eq!(
-        capped.awards[1].date,
+        capped.awards[1].date.as_ref().and_then(DateText::date_time),
         Some(Utc.with_ymd_and_hms(2025, 2, 1, 0, 0, 0).unwrap())
     );
     assert!(capped.awards[1].boosts.is_empty());
@@ -723,6 +736,14 @@ fn points() {
     assert_eq!(boosts[1].status, BoostStatus::Finished);
     assert_eq!(boosts[1].rounding, BoostRounding::Nearest);
     assert_eq!(boosts[1].multiplier, 1.5);
+    assert_eq!(
+        boosts[1].start.date(),
+        NaiveDate::from_ymd_opt(2024, 12, 25)
+    );
+    assert_eq!(
+        boosts[1].end.as_ref().map(DateText::as_str),
+        Some("2024-12-31")
+    );
     let user_boosts: Vec<PointsBoost> = round_trip("responses/users_points_boosts.json");
     assert_eq!(user_boosts[1].end, None);
     let odd_boosts: Vec<PointsBoost> = round_trip("edge/points_boosts_unknown_values.json");

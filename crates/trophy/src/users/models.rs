@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use questkit_core::DateText;
 use questkit_core::serde_helpers::null_as_default;
 use serde::{Deserialize, Serialize};
 
@@ -23,9 +24,10 @@ pub struct User {
     pub name: Option<String>,
     /// The IANA time zone, when known.
     pub tz: Option<String>,
-    /// The sign-up date as sent (newer API versions; no format is documented).
+    /// The day the user signed up on your platform, as sent (`YYYY-MM-DD` by Trophy's docs,
+    /// typed only as a string; SDK 1.27); `None` when not set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sign_up_date: Option<String>,
+    pub sign_up_date: Option<DateText>,
     /// Push-notification device tokens; empty when none or `null`.
     pub device_tokens: Vec<String>,
     /// Whether the user receives Trophy emails, when the response says.
@@ -52,7 +54,7 @@ struct UserWire {
     #[serde(default)]
     tz: Option<String>,
     #[serde(default)]
-    sign_up_date: Option<String>,
+    sign_up_date: Option<DateText>,
     #[serde(default, deserialize_with = "null_as_default")]
     device_tokens: Vec<String>,
     #[serde(default)]
@@ -115,9 +117,10 @@ pub struct UpdatedUser {
         with = "crate::common::double_option"
     )]
     pub tz: Option<Option<String>>,
-    /// The sign-up date (newer API versions).
+    /// The day the user signed up on your platform (`YYYY-MM-DD`; Trophy also takes an ISO
+    /// 8601 date-time and keeps its UTC day). Anniversary achievements need it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sign_up_date: Option<String>,
+    pub sign_up_date: Option<DateText>,
     /// Device tokens: `None` not sent, `Some(None)` cleared, `Some(Some(list))` replaced.
     #[serde(
         default,
@@ -164,8 +167,8 @@ macro_rules! profile_setters {
             self
         }
 
-        /// Sets the sign-up date (sent as given).
-        pub fn sign_up_date(mut self, date: impl Into<String>) -> Self {
+        /// Sets the sign-up date: a `chrono::NaiveDate`, or text sent as given.
+        pub fn sign_up_date(mut self, date: impl Into<DateText>) -> Self {
             self$(.$field)*.sign_up_date = Some(date.into());
             self
         }
