@@ -52,36 +52,6 @@ where
     out
 }
 
-/// Three-state optional fields for PATCH-like bodies: absent (`None`, not sent), `null`
-/// (`Some(None)`, clears the value) or a value (`Some(Some(v))`).
-///
-/// Use with `#[serde(default, skip_serializing_if = "Option::is_none", with = "crate::common::double_option")]`.
-pub(crate) mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub(crate) fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: Deserialize<'de>,
-    {
-        Option::<T>::deserialize(deserializer).map(Some)
-    }
-
-    pub(crate) fn serialize<S, T>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        T: Serialize,
-    {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use questkit_core::{DateText, HasProgress};
+use questkit_core::{DateText, HasProgress, Patch};
 use questkit_trophy::ErrorBody;
 use questkit_trophy::achievements::{
     AchievementCompletion, AchievementTrigger, AchievementWithStats, CompleteAchievementBody,
@@ -534,7 +534,7 @@ fn request_bodies() {
         Some(true),
         "subscribedToEmails accepted"
     );
-    assert_eq!(complete.user.profile.tz, Some(Some("Europe/London".into())));
+    assert_eq!(complete.user.profile.tz, Patch::Set("Europe/London".into()));
 
     let event: MetricEventBody = round_trip("requests/metrics_event.json");
     assert_eq!(event.value, 750.0);
@@ -555,8 +555,8 @@ fn request_bodies() {
     assert_eq!(built, event, "the builder produces the spec example");
 
     let clear: UpdatedUser = round_trip("requests/users_update_clear.json");
-    assert_eq!(clear.tz, Some(None));
-    assert_eq!(clear.device_tokens, Some(None));
+    assert_eq!(clear.tz, Patch::Clear);
+    assert_eq!(clear.device_tokens, Patch::Clear);
     assert_eq!(
         clear,
         UpdatedUser::new()
@@ -569,6 +569,27 @@ fn request_bodies() {
         json!({}),
         "nothing set, nothing sent"
     );
+    // The three states survive the flattening into `UpsertedUser` both ways.
+    for (body, tz, tokens) in [
+        (json!({"id": "u"}), Patch::Unchanged, Patch::Unchanged),
+        (
+            json!({"id": "u", "tz": null, "deviceTokens": null}),
+            Patch::Clear,
+            Patch::Clear,
+        ),
+        (
+            json!({"id": "u", "tz": "Europe/Rome", "deviceTokens": []}),
+            Patch::Set("Europe/Rome".to_owned()),
+            Patch::Set(vec![]),
+        ),
+    ] {
+        let user: UpsertedUser = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(
+            (&user.profile.tz, &user.profile.device_tokens),
+            (&tz, &tokens)
+        );
+        assert_eq!(serde_json::to_value(&user).unwrap(), body);
+    }
 
     let create: UpsertedUser = round_trip("requests/users_create.json");
     assert_eq!(
