@@ -1,5 +1,8 @@
 //! Trophy's error body.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use serde::{Deserialize, Serialize};
 
 /// The body Trophy sends with 4xx and 5xx responses: `{"error": "..."}` (schema `ErrorBody`).

@@ -52,6 +52,11 @@
 //!
 //! Webhooks: [`webhooks::parse_webhook`] verifies `X-Trophy-Signature` and parses the event.
 #![deny(missing_docs)]
+// Data from the network never panics the client: no unwrap, expect or panic outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod achievements;
 pub mod client;

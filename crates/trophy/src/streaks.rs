@@ -1,6 +1,9 @@
 //! Streaks: several users' streaks at once (`GET /streaks`), and the models of a user's streak,
 //! its history and pauses, and the streak in a metric-event response.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -19,6 +19,9 @@
 //! # Ok::<(), questkit_trophy::webhooks::WebhookError>(())
 //! ```
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::fmt;
 
 use base64::Engine as _;

@@ -1131,3 +1131,27 @@ fn webhook_values() {
         serde_json::from_slice::<Value>(&raw_unknown).unwrap()
     );
 }
+
+#[test]
+fn hostile_numbers_never_overflow() {
+    use questkit_trophy::leaderboards::EventLeaderboard;
+    use questkit_trophy::wrapped::WrappedMonth;
+
+    let board = |previous: i64, rank: i64| -> EventLeaderboard {
+        serde_json::from_value(json!({
+            "id": "l", "name": "L", "key": "l", "rankBy": "metric", "start": "2025-01-01",
+            "threshold": 1, "previousRank": previous, "rank": rank
+        }))
+        .unwrap()
+    };
+    assert_eq!(board(7, 2).rank_change(), Some(5));
+    assert_eq!(board(i64::MIN, 1).rank_change(), None, "would overflow");
+    assert_eq!(board(i64::MAX, -1).rank_change(), None, "would overflow");
+
+    let month =
+        |month: u32| -> WrappedMonth { serde_json::from_value(json!({"month": month})).unwrap() };
+    assert_eq!(month(0).month_number(), Some(1));
+    assert_eq!(month(11).month_number(), Some(12));
+    assert_eq!(month(12).month_number(), None);
+    assert_eq!(month(u32::MAX).month_number(), None);
+}

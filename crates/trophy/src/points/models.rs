@@ -1,6 +1,9 @@
 //! The points models: systems and their triggers, a user's points and awards, boosts, levels
 //! and the distribution summaries.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,5 +1,8 @@
 //! The user models: the stored user, and the bodies that create, identify and update one.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
