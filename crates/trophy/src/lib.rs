@@ -62,6 +62,8 @@ pub mod achievements;
 pub mod client;
 pub mod common;
 pub mod error_body;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod leaderboards;
 pub mod metrics;
 pub mod points;
