@@ -54,7 +54,97 @@ where
     let second: T =
         serde_json::from_slice(&encoded).unwrap_or_else(|e| panic!("{path}: re-decode: {e}"));
     assert_eq!(first, second, "{path} does not round-trip");
+    let original: Value = serde_json::from_slice(&bytes).unwrap();
+    let written: Value = serde_json::from_slice(&encoded).unwrap();
+    let mut problems = Vec::new();
+    compare_written(&original, &written, "", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "{path} is not written back as sent:\n{}",
+        problems.join("\n")
+    );
     first
+}
+
+/// Whether a key names an ID (`id`, `userId`, `achievementIds`...).
+fn is_id_key(key: &str) -> bool {
+    key == "id" || key.ends_with("Id") || key.ends_with("Ids") || key == "eventId"
+}
+
+/// Whether a string is a date or date-time (`YYYY-MM-DD...`).
+fn is_date_text(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 10
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && bytes[7] == b'-'
+        && bytes[8..10].iter().all(u8::is_ascii_digit)
+}
+
+/// The fields the models keep as `chrono::DateTime<Utc>` (Trophy's `format: date-time`): they
+/// are written back as the same instant in RFC 3339 UTC (`...Z`), not always as the same
+/// text: `2025-01-13T00:00:00.000Z` (the spec's own `LeaderboardEvent` example) comes back
+/// without the `.000`, and `+02:00` as `Z`. Every other date, the plain-string ones
+/// (`DateText`) and the `format: date` ones (`NaiveDate`), comes back byte-identical.
+/// (`UserStreak.extended` is a date-time too but is not listed: the key also names the
+/// plain-string `BulkStreakEntry.extended`, and no fixture holds it in another form.)
+const NORMALISED_DATE_TIMES: [&str; 5] =
+    ["achievedAt", "created", "updated", "timestamp", "resetAt"];
+
+/// Numbers the models read leniently from numeric strings (`Metric.current`), written back as
+/// numbers by design.
+const LENIENT_NUMBERS: [&str; 1] = ["current"];
+
+/// Compares what a model wrote back with what the fixture holds, at every path both have
+/// (fields the models do not know, and `null`s they read as absent or empty, are left out by
+/// design): a string stays a string and a number a number; IDs keep their value; dates come
+/// back byte-identical (or as the same instant, for [`NORMALISED_DATE_TIMES`]).
+fn compare_written(original: &Value, written: &Value, at: &str, problems: &mut Vec<String>) {
+    let key = at
+        .rsplit('/')
+        .find(|k| k.parse::<usize>().is_err())
+        .unwrap_or("");
+    match (original, written) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                if let Some(w) = b.get(k) {
+                    compare_written(v, w, &format!("{at}/{k}"), problems);
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                problems.push(format!("{at}: {} items became {}", a.len(), b.len()));
+            }
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                compare_written(v, w, &format!("{at}/{i}"), problems);
+            }
+        }
+        (Value::Null, _) => {}
+        (Value::String(a), Value::String(b)) => {
+            if is_id_key(key) && a != b {
+                problems.push(format!("{at}: ID {a:?} became {b:?}"));
+            }
+            if is_date_text(a) && a != b {
+                let same_instant = NORMALISED_DATE_TIMES.contains(&key)
+                    && a.parse::<chrono::DateTime<Utc>>().ok()
+                        == b.parse::<chrono::DateTime<Utc>>().ok();
+                if !same_instant {
+                    problems.push(format!("{at}: date {a:?} became {b:?}"));
+                }
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            if is_id_key(key) && a.as_f64() != b.as_f64() {
+                problems.push(format!("{at}: ID {a} became {b}"));
+            }
+        }
+        (Value::Bool(a), Value::Bool(b)) if a == b => {}
+        (Value::String(a), Value::Number(b))
+            if LENIENT_NUMBERS.contains(&key) && a.trim().parse::<f64>().ok() == b.as_f64() => {}
+        (a, b) => problems.push(format!("{at}: {a} was written back as {b}")),
+    }
 }
 
 /// Numbers compared as f64, so `750` and `750.0` are the same value.
@@ -1154,4 +1244,56 @@ fn hostile_numbers_never_overflow() {
     assert_eq!(month(11).month_number(), Some(12));
     assert_eq!(month(12).month_number(), None);
     assert_eq!(month(u32::MAX).month_number(), None);
+}
+
+#[test]
+fn the_written_back_check_finds_changes() {
+    let check = |original: Value, written: Value| {
+        let mut problems = Vec::new();
+        compare_written(&original, &written, "", &mut problems);
+        problems
+    };
+    assert!(check(json!({"id": "7", "n": 1}), json!({"id": "7", "n": 1.0})).is_empty());
+    assert_eq!(
+        check(json!({"id": 7}), json!({"id": "7"})).len(),
+        1,
+        "ID type"
+    );
+    assert_eq!(
+        check(json!({"userId": "a"}), json!({"userId": "b"})).len(),
+        1
+    );
+    assert_eq!(
+        check(json!({"n": 1}), json!({"n": "1"})).len(),
+        1,
+        "number type"
+    );
+    assert_eq!(
+        check(
+            json!({"start": "2025-01-01 05:03:00"}),
+            json!({"start": "2025-01-01T05:03:00Z"})
+        )
+        .len(),
+        1,
+        "a plain-string date must come back as sent"
+    );
+    assert!(
+        check(
+            json!({"created": "2024-01-15T10:30:00+02:00"}),
+            json!({"created": "2024-01-15T08:30:00Z"})
+        )
+        .is_empty(),
+        "a date-time comes back as the same instant"
+    );
+    assert_eq!(
+        check(
+            json!({"created": "2024-01-15T10:30:00+02:00"}),
+            json!({"created": "2024-01-15T10:30:00Z"})
+        )
+        .len(),
+        1,
+        "but not as another one"
+    );
+    assert_eq!(check(json!({"ids": [1, 2]}), json!({"ids": [1]})).len(), 1);
+    assert!(check(json!({"extra": null, "gone": 1}), json!({})).is_empty());
 }
