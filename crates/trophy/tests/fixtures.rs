@@ -201,7 +201,9 @@ fn decode_any(path: &str) {
         "responses/users_metric_event_summary.json"
         | "responses/users_points_event_summary.json"
         | "edge/event_summary_empty.json" => drop(round_trip::<Vec<EventSummaryEntry>>(path)),
-        "responses/users_achievements.json" | "edge/user_achievements_incomplete.json" => {
+        "responses/users_achievements.json"
+        | "responses/users_achievements_incomplete.json"
+        | "edge/user_achievements_incomplete.json" => {
             drop(round_trip::<Vec<UserAchievementWithStats>>(path))
         }
         "responses/users_streak.json"
@@ -516,10 +518,15 @@ fn achievement_completion() {
     assert!(done.achievement.is_achieved());
     let xp = &done.points["points-system-key"];
     assert_eq!((xp.total, xp.added), (10, 10));
-    assert_eq!(xp.key, None, "the spec example omits key");
+    assert_eq!(xp.key.as_deref(), Some("points-system-key"));
     let trigger = xp.awards[0].trigger.as_ref().unwrap();
     assert_eq!(trigger.trigger_type, PointsTriggerType::Achievement);
-    assert_eq!(trigger.status, None);
+    assert_eq!(trigger.status, Some(PointsTriggerStatus::Active));
+    assert_eq!(
+        trigger.created,
+        Some(Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap())
+    );
+    assert!(trigger.user_attributes.is_empty());
     let date = xp.awards[0].date.as_ref().unwrap();
     assert_eq!(date.as_str(), "2021-01-01T00:00:00Z");
     assert_eq!(
@@ -536,7 +543,7 @@ fn metric_event_responses() {
     let streak = created.current_streak.as_ref().unwrap();
     assert_eq!(streak.length, 1);
     assert_eq!(streak.frequency, StreakFrequency::Daily);
-    assert_eq!(streak.extended, None, "the spec example omits extended");
+    assert_eq!(streak.extended, Some(true));
     assert_eq!(streak.expires, NaiveDate::from_ymd_opt(2025, 4, 12));
     let xp = &created.points["xp"];
     assert_eq!(xp.level.as_ref().map(|l| l.key.as_str()), Some("bronze"));
@@ -895,7 +902,7 @@ fn leaderboards() {
     assert_eq!(board.start, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
     assert!(
         board.breakdown_attributes.is_empty(),
-        "missing list reads as empty"
+        "an empty list"
     );
 
     let full: LeaderboardWithRankings = round_trip("responses/leaderboards_get_full.json");
