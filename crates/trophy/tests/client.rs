@@ -14,9 +14,7 @@ use questkit_trophy::preferences::{
     NotificationChannel, NotificationPreferences, StreakEvaluationMode, StreakPreferences,
     UpdateUserPreferences,
 };
-use questkit_trophy::{
-    AchievementTrigger, LeaderboardStatus, Trophy, UpdatedUser, UpsertedUser,
-};
+use questkit_trophy::{AchievementTrigger, LeaderboardStatus, Trophy, UpdatedUser, UpsertedUser};
 use serde_json::{Value, json};
 
 const ERROR_404: &str = include_str!("../../../fixtures/trophy/errors/404.json");
@@ -212,7 +210,10 @@ async fn user_tracking_calls() {
         "/v1/users/user-1/metrics/words-written",
         &[],
     );
-    assert_eq!(metric.status, None, "MetricResponse (SDK 1.27) has no status");
+    assert_eq!(
+        metric.status, None,
+        "MetricResponse (SDK 1.27) has no status"
+    );
     assert_eq!(metric.progress().fraction(), 0.75);
 
     let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
