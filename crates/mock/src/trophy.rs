@@ -1,9 +1,11 @@
 //! The Trophy mock API: all 27 operations of Trophy's application API under `/v1`.
 //!
 //! - Credentials: `X-API-KEY` must be [`DEMO_API_KEY`]; otherwise 401 `{"error": ...}`.
-//! - Answers come from `fixtures/trophy/` (the seed pages' payloads for the single-metric and
-//!   user-achievements endpoints, the spec's examples elsewhere), adapted to the request where
-//!   that makes the mock useful: user calls echo the user ID and the fields sent, metric events
+//! - Answers come from `fixtures/trophy/responses/`: the spec's examples completed to the shape
+//!   of today's API (every field the official SDK 1.27.0 requires, such as `userAttributes`,
+//!   `breakdownAttributes`, a points trigger's `status`/`created`/`updated`), so that the
+//!   official SDK parses every answer (`scripts/sdk-compat`). They are adapted to the request
+//!   where that makes the mock useful: user calls echo the user ID and the fields sent, metric events
 //!   answer 201 the first time an `Idempotency-Key` is seen and 202 (a replay) after, with
 //!   a `total` that continues the demo metric (1500 plus the value sent),
 //!   `includeIncomplete=true` adds open achievements, `GET /streaks` answers one entry per
@@ -73,9 +75,9 @@ macro_rules! fixture {
 }
 
 const UNAUTHORIZED: &str = fixture!("errors/401.json");
-const SINGLE_METRIC: &str = fixture!("seed_single_metric.json");
-const USER_ACHIEVEMENTS: &str = fixture!("seed_user_achievements.json");
-const INCOMPLETE_ACHIEVEMENTS: &str = fixture!("edge/user_achievements_incomplete.json");
+const SINGLE_METRIC: &str = fixture!("responses/users_single_metric.json");
+const USER_ACHIEVEMENTS: &str = fixture!("responses/users_achievements.json");
+const INCOMPLETE_ACHIEVEMENTS: &str = fixture!("responses/users_achievements_incomplete.json");
 const ACHIEVEMENTS_ALL: &str = fixture!("responses/achievements_all.json");
 const ACHIEVEMENT_COMPLETE: &str = fixture!("responses/achievements_complete.json");
 const METRIC_EVENT: &str = fixture!("responses/metrics_event.json");

@@ -6,6 +6,9 @@
 //! the one below it as a flattened field and dereferences to it, so `user_achievement.name`
 //! works as well as `user_achievement.achievement.name`.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::collections::BTreeMap;
 use std::ops::Deref;
 

@@ -50,13 +50,27 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 //!
+//! Serializing a model writes back what Trophy sent, with documented exceptions: fields Trophy
+//! types as date-times (`created`, `achievedAt`...) are `chrono::DateTime<Utc>` and are written
+//! in RFC 3339 UTC (`2025-01-13T00:00:00.000Z` comes back as `2025-01-13T00:00:00Z`); dates
+//! typed only as strings are [`questkit_core::DateText`] and come back byte-identical; `null`
+//! lists come back as `[]`; a numeric string in [`Metric::current`](metrics::Metric) comes back
+//! as a number. `.send_raw()` keeps the exact bytes.
+//!
 //! Webhooks: [`webhooks::parse_webhook`] verifies `X-Trophy-Signature` and parses the event.
 #![deny(missing_docs)]
+// Data from the network never panics the client: no unwrap, expect or panic outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod achievements;
 pub mod client;
 pub mod common;
 pub mod error_body;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod leaderboards;
 pub mod metrics;
 pub mod points;

@@ -1,6 +1,9 @@
 //! Metrics: recording metric events (`POST /metrics/{key}/event`), and the models of a user's
 //! metrics, their achievements and event summaries.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::collections::BTreeMap;
 use std::future::IntoFuture;
 use std::ops::Deref;

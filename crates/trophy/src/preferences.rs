@@ -1,5 +1,8 @@
 //! A user's notification and streak preferences (`/users/{id}/preferences`).
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use questkit_core::serde_helpers::null_as_default;
 use serde::{Deserialize, Serialize};
 

@@ -1,11 +1,14 @@
 //! Streaks: several users' streaks at once (`GET /streaks`), and the models of a user's streak,
 //! its history and pauses, and the streak in a metric-event response.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use questkit_core::serde_helpers::null_as_default;
-use questkit_core::{Error, HasProgress, Progress, Transport};
+use questkit_core::{DateText, Error, HasProgress, Progress, Transport};
 use serde::{Deserialize, Serialize};
 
 use crate::achievements::UserAchievement;
@@ -185,9 +188,11 @@ pub struct BulkStreakEntry {
     /// The current streak length.
     #[serde(default)]
     pub streak_length: i64,
-    /// When the streak was last extended; `None` when not active.
-    #[serde(default, with = "crate::common::lenient_timestamp::option")]
-    pub extended: Option<DateTime<Utc>>,
+    /// When the streak was last extended, as sent; `None` when not active. Trophy types it only
+    /// as a string (seen as `2025-01-01 05:03:00`, RFC 3339 and bare dates):
+    /// [`DateText::date_time`] reads it.
+    #[serde(default)]
+    pub extended: Option<DateText>,
 }
 
 /// The streak calls of a [`crate::Trophy`] client (`trophy.streaks()`).

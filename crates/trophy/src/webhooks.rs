@@ -19,6 +19,9 @@
 //! # Ok::<(), questkit_trophy::webhooks::WebhookError>(())
 //! ```
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::fmt;
 
 use base64::Engine as _;
@@ -275,10 +278,11 @@ webhook_events! {
 impl WebhookEvent {
     /// Parses a raw body **without** checking its signature; prefer [`parse_webhook`].
     pub fn from_slice(body: &[u8]) -> Result<Self, WebhookError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(body).map_err(|e| WebhookError::MalformedPayload {
+        let value: serde_json::Value = questkit_core::decode::from_slice(body).map_err(|e| {
+            WebhookError::MalformedPayload {
                 message: e.to_string(),
-            })?;
+            }
+        })?;
         WebhookEvent::from_value(value).map_err(|e| WebhookError::MalformedPayload {
             message: e.to_string(),
         })

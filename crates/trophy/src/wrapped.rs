@@ -1,5 +1,8 @@
 //! A user's year in review (`GET /users/{id}/wrapped`).
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
@@ -107,7 +110,7 @@ pub struct WrappedMonth {
 impl WrappedMonth {
     /// The month as a calendar number (1 is January), or `None` if out of range.
     pub fn month_number(&self) -> Option<u32> {
-        (self.month < 12).then_some(self.month + 1)
+        self.month.checked_add(1).filter(|month| *month <= 12)
     }
 }
 

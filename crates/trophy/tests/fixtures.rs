@@ -5,7 +5,7 @@ use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use questkit_core::HasProgress;
+use questkit_core::{DateText, HasProgress, Patch};
 use questkit_trophy::ErrorBody;
 use questkit_trophy::achievements::{
     AchievementCompletion, AchievementTrigger, AchievementWithStats, CompleteAchievementBody,
@@ -54,7 +54,97 @@ where
     let second: T =
         serde_json::from_slice(&encoded).unwrap_or_else(|e| panic!("{path}: re-decode: {e}"));
     assert_eq!(first, second, "{path} does not round-trip");
+    let original: Value = serde_json::from_slice(&bytes).unwrap();
+    let written: Value = serde_json::from_slice(&encoded).unwrap();
+    let mut problems = Vec::new();
+    compare_written(&original, &written, "", &mut problems);
+    assert!(
+        problems.is_empty(),
+        "{path} is not written back as sent:\n{}",
+        problems.join("\n")
+    );
     first
+}
+
+/// Whether a key names an ID (`id`, `userId`, `achievementIds`...).
+fn is_id_key(key: &str) -> bool {
+    key == "id" || key.ends_with("Id") || key.ends_with("Ids") || key == "eventId"
+}
+
+/// Whether a string is a date or date-time (`YYYY-MM-DD...`).
+fn is_date_text(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 10
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && bytes[7] == b'-'
+        && bytes[8..10].iter().all(u8::is_ascii_digit)
+}
+
+/// The fields the models keep as `chrono::DateTime<Utc>` (Trophy's `format: date-time`): they
+/// are written back as the same instant in RFC 3339 UTC (`...Z`), not always as the same
+/// text: `2025-01-13T00:00:00.000Z` (the spec's own `LeaderboardEvent` example) comes back
+/// without the `.000`, and `+02:00` as `Z`. Every other date, the plain-string ones
+/// (`DateText`) and the `format: date` ones (`NaiveDate`), comes back byte-identical.
+/// (`UserStreak.extended` is a date-time too but is not listed: the key also names the
+/// plain-string `BulkStreakEntry.extended`, and no fixture holds it in another form.)
+const NORMALISED_DATE_TIMES: [&str; 5] =
+    ["achievedAt", "created", "updated", "timestamp", "resetAt"];
+
+/// Numbers the models read leniently from numeric strings (`Metric.current`), written back as
+/// numbers by design.
+const LENIENT_NUMBERS: [&str; 1] = ["current"];
+
+/// Compares what a model wrote back with what the fixture holds, at every path both have
+/// (fields the models do not know, and `null`s they read as absent or empty, are left out by
+/// design): a string stays a string and a number a number; IDs keep their value; dates come
+/// back byte-identical (or as the same instant, for [`NORMALISED_DATE_TIMES`]).
+fn compare_written(original: &Value, written: &Value, at: &str, problems: &mut Vec<String>) {
+    let key = at
+        .rsplit('/')
+        .find(|k| k.parse::<usize>().is_err())
+        .unwrap_or("");
+    match (original, written) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                if let Some(w) = b.get(k) {
+                    compare_written(v, w, &format!("{at}/{k}"), problems);
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if a.len() != b.len() {
+                problems.push(format!("{at}: {} items became {}", a.len(), b.len()));
+            }
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                compare_written(v, w, &format!("{at}/{i}"), problems);
+            }
+        }
+        (Value::Null, _) => {}
+        (Value::String(a), Value::String(b)) => {
+            if is_id_key(key) && a != b {
+                problems.push(format!("{at}: ID {a:?} became {b:?}"));
+            }
+            if is_date_text(a) && a != b {
+                let same_instant = NORMALISED_DATE_TIMES.contains(&key)
+                    && a.parse::<chrono::DateTime<Utc>>().ok()
+                        == b.parse::<chrono::DateTime<Utc>>().ok();
+                if !same_instant {
+                    problems.push(format!("{at}: date {a:?} became {b:?}"));
+                }
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            if is_id_key(key) && a.as_f64() != b.as_f64() {
+                problems.push(format!("{at}: ID {a} became {b}"));
+            }
+        }
+        (Value::Bool(a), Value::Bool(b)) if a == b => {}
+        (Value::String(a), Value::Number(b))
+            if LENIENT_NUMBERS.contains(&key) && a.trim().parse::<f64>().ok() == b.as_f64() => {}
+        (a, b) => problems.push(format!("{at}: {a} was written back as {b}")),
+    }
 }
 
 /// Numbers compared as f64, so `750` and `750.0` are the same value.
@@ -111,7 +201,9 @@ fn decode_any(path: &str) {
         "responses/users_metric_event_summary.json"
         | "responses/users_points_event_summary.json"
         | "edge/event_summary_empty.json" => drop(round_trip::<Vec<EventSummaryEntry>>(path)),
-        "responses/users_achievements.json" | "edge/user_achievements_incomplete.json" => {
+        "responses/users_achievements.json"
+        | "responses/users_achievements_incomplete.json"
+        | "edge/user_achievements_incomplete.json" => {
             drop(round_trip::<Vec<UserAchievementWithStats>>(path))
         }
         "responses/users_streak.json"
@@ -159,6 +251,9 @@ fn decode_any(path: &str) {
         }
         p if p.starts_with("errors/") => drop(round_trip::<ErrorBody>(path)),
         "webhooks/signatures.json" => drop(round_trip::<Value>(path)),
+        // Maps of SDK type name to instance: each one is decoded by
+        // `every_field_the_sdk_declares_is_modelled`.
+        p if p.starts_with("sdk/") => drop(round_trip::<Value>(path)),
         p if p.starts_with("webhooks/") && name.ends_with(".json") => {
             drop(round_trip::<WebhookEvent>(path))
         }
@@ -426,12 +521,19 @@ fn achievement_completion() {
     assert!(done.achievement.is_achieved());
     let xp = &done.points["points-system-key"];
     assert_eq!((xp.total, xp.added), (10, 10));
-    assert_eq!(xp.key, None, "the spec example omits key");
+    assert_eq!(xp.key.as_deref(), Some("points-system-key"));
     let trigger = xp.awards[0].trigger.as_ref().unwrap();
     assert_eq!(trigger.trigger_type, PointsTriggerType::Achievement);
-    assert_eq!(trigger.status, None);
+    assert_eq!(trigger.status, Some(PointsTriggerStatus::Active));
     assert_eq!(
-        xp.awards[0].date,
+        trigger.created,
+        Some(Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap())
+    );
+    assert!(trigger.user_attributes.is_empty());
+    let date = xp.awards[0].date.as_ref().unwrap();
+    assert_eq!(date.as_str(), "2021-01-01T00:00:00Z");
+    assert_eq!(
+        date.date_time(),
         Some(Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap())
     );
 }
@@ -444,7 +546,7 @@ fn metric_event_responses() {
     let streak = created.current_streak.as_ref().unwrap();
     assert_eq!(streak.length, 1);
     assert_eq!(streak.frequency, StreakFrequency::Daily);
-    assert_eq!(streak.extended, None, "the spec example omits extended");
+    assert_eq!(streak.extended, Some(true));
     assert_eq!(streak.expires, NaiveDate::from_ymd_opt(2025, 4, 12));
     let xp = &created.points["xp"];
     assert_eq!(xp.level.as_ref().map(|l| l.key.as_str()), Some("bronze"));
@@ -497,7 +599,9 @@ fn users_and_email_flag_spellings() {
 
     let full: User = round_trip("responses/users_get_full.json");
     assert_eq!(full.device_tokens, ["fcm-token-1", "apns-token-2"]);
-    assert_eq!(full.sign_up_date.as_deref(), Some("2024-01-15"));
+    let signed_up = full.sign_up_date.as_ref().unwrap();
+    assert_eq!(signed_up.as_str(), "2024-01-15");
+    assert_eq!(signed_up.date(), NaiveDate::from_ymd_opt(2024, 1, 15));
     assert_eq!(full.control, Some(false));
 
     let both: User = round_trip("edge/user_both_email_flags.json");
@@ -530,7 +634,7 @@ fn request_bodies() {
         Some(true),
         "subscribedToEmails accepted"
     );
-    assert_eq!(complete.user.profile.tz, Some(Some("Europe/London".into())));
+    assert_eq!(complete.user.profile.tz, Patch::Set("Europe/London".into()));
 
     let event: MetricEventBody = round_trip("requests/metrics_event.json");
     assert_eq!(event.value, 750.0);
@@ -551,8 +655,8 @@ fn request_bodies() {
     assert_eq!(built, event, "the builder produces the spec example");
 
     let clear: UpdatedUser = round_trip("requests/users_update_clear.json");
-    assert_eq!(clear.tz, Some(None));
-    assert_eq!(clear.device_tokens, Some(None));
+    assert_eq!(clear.tz, Patch::Clear);
+    assert_eq!(clear.device_tokens, Patch::Clear);
     assert_eq!(
         clear,
         UpdatedUser::new()
@@ -565,6 +669,27 @@ fn request_bodies() {
         json!({}),
         "nothing set, nothing sent"
     );
+    // The three states survive the flattening into `UpsertedUser` both ways.
+    for (body, tz, tokens) in [
+        (json!({"id": "u"}), Patch::Unchanged, Patch::Unchanged),
+        (
+            json!({"id": "u", "tz": null, "deviceTokens": null}),
+            Patch::Clear,
+            Patch::Clear,
+        ),
+        (
+            json!({"id": "u", "tz": "Europe/Rome", "deviceTokens": []}),
+            Patch::Set("Europe/Rome".to_owned()),
+            Patch::Set(vec![]),
+        ),
+    ] {
+        let user: UpsertedUser = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(
+            (&user.profile.tz, &user.profile.device_tokens),
+            (&tz, &tokens)
+        );
+        assert_eq!(serde_json::to_value(&user).unwrap(), body);
+    }
 
     let create: UpsertedUser = round_trip("requests/users_create.json");
     assert_eq!(
@@ -655,20 +780,29 @@ fn streaks() {
     assert_eq!(odd.started, None);
     assert!(!odd.is_active());
 
+    let extended = |entry: &BulkStreakEntry| entry.extended.as_ref().and_then(DateText::date_time);
     let bulk: Vec<BulkStreakEntry> = round_trip("responses/streaks_list.json");
     assert_eq!(
-        bulk[0].extended,
+        extended(&bulk[0]),
         Some(Utc.with_ymd_and_hms(2025, 1, 1, 5, 3, 0).unwrap())
     );
     assert_eq!(bulk[2].extended, None);
     let dates: Vec<BulkStreakEntry> = round_trip("edge/streaks_list_extended_dates.json");
     assert_eq!(
-        dates[0].extended,
+        extended(&dates[0]),
         Some(Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap())
     );
     assert_eq!(
-        dates[2].extended.map(|t| t.timestamp_millis() % 1000),
+        extended(&dates[2]).map(|t| t.timestamp_millis() % 1000),
         Some(250)
+    );
+    let five_past = Utc.with_ymd_and_hms(2025, 1, 1, 5, 3, 0).unwrap();
+    assert_eq!(extended(&dates[3]), Some(five_past), "space, no offset");
+    assert_eq!(extended(&dates[4]), Some(five_past), "+0000 offset");
+    assert_eq!(
+        dates[3].extended.as_ref().map(DateText::as_str),
+        Some("2025-01-01 05:03:00"),
+        "the text is kept as sent"
     );
 }
 
@@ -693,7 +827,7 @@ fn points() {
     assert_eq!(capped.progress().fraction(), 0.25);
     assert_eq!(capped.awards[0].awarded, Some(5));
     assert_eq!(
-        capped.awards[1].date,
+        capped.awards[1].date.as_ref().and_then(DateText::date_time),
         Some(Utc.with_ymd_and_hms(2025, 2, 1, 0, 0, 0).unwrap())
     );
     assert!(capped.awards[1].boosts.is_empty());
@@ -723,6 +857,14 @@ fn points() {
     assert_eq!(boosts[1].status, BoostStatus::Finished);
     assert_eq!(boosts[1].rounding, BoostRounding::Nearest);
     assert_eq!(boosts[1].multiplier, 1.5);
+    assert_eq!(
+        boosts[1].start.date(),
+        NaiveDate::from_ymd_opt(2024, 12, 25)
+    );
+    assert_eq!(
+        boosts[1].end.as_ref().map(DateText::as_str),
+        Some("2024-12-31")
+    );
     let user_boosts: Vec<PointsBoost> = round_trip("responses/users_points_boosts.json");
     assert_eq!(user_boosts[1].end, None);
     let odd_boosts: Vec<PointsBoost> = round_trip("edge/points_boosts_unknown_values.json");
@@ -761,10 +903,7 @@ fn leaderboards() {
     );
     assert_eq!(board.rankings[2].value, 4200.0);
     assert_eq!(board.start, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
-    assert!(
-        board.breakdown_attributes.is_empty(),
-        "missing list reads as empty"
-    );
+    assert!(board.breakdown_attributes.is_empty(), "an empty list");
 
     let full: LeaderboardWithRankings = round_trip("responses/leaderboards_get_full.json");
     assert_eq!(full.status, Some(LeaderboardStatus::Scheduled));
@@ -1088,4 +1227,197 @@ fn webhook_values() {
         serde_json::to_value(&event).unwrap(),
         serde_json::from_slice::<Value>(&raw_unknown).unwrap()
     );
+}
+
+#[test]
+fn hostile_numbers_never_overflow() {
+    use questkit_trophy::leaderboards::EventLeaderboard;
+    use questkit_trophy::wrapped::WrappedMonth;
+
+    let board = |previous: i64, rank: i64| -> EventLeaderboard {
+        serde_json::from_value(json!({
+            "id": "l", "name": "L", "key": "l", "rankBy": "metric", "start": "2025-01-01",
+            "threshold": 1, "previousRank": previous, "rank": rank
+        }))
+        .unwrap()
+    };
+    assert_eq!(board(7, 2).rank_change(), Some(5));
+    assert_eq!(board(i64::MIN, 1).rank_change(), None, "would overflow");
+    assert_eq!(board(i64::MAX, -1).rank_change(), None, "would overflow");
+
+    let month =
+        |month: u32| -> WrappedMonth { serde_json::from_value(json!({"month": month})).unwrap() };
+    assert_eq!(month(0).month_number(), Some(1));
+    assert_eq!(month(11).month_number(), Some(12));
+    assert_eq!(month(12).month_number(), None);
+    assert_eq!(month(u32::MAX).month_number(), None);
+}
+
+#[test]
+fn the_written_back_check_finds_changes() {
+    let check = |original: Value, written: Value| {
+        let mut problems = Vec::new();
+        compare_written(&original, &written, "", &mut problems);
+        problems
+    };
+    assert!(check(json!({"id": "7", "n": 1}), json!({"id": "7", "n": 1.0})).is_empty());
+    assert_eq!(
+        check(json!({"id": 7}), json!({"id": "7"})).len(),
+        1,
+        "ID type"
+    );
+    assert_eq!(
+        check(json!({"userId": "a"}), json!({"userId": "b"})).len(),
+        1
+    );
+    assert_eq!(
+        check(json!({"n": 1}), json!({"n": "1"})).len(),
+        1,
+        "number type"
+    );
+    assert_eq!(
+        check(
+            json!({"start": "2025-01-01 05:03:00"}),
+            json!({"start": "2025-01-01T05:03:00Z"})
+        )
+        .len(),
+        1,
+        "a plain-string date must come back as sent"
+    );
+    assert!(
+        check(
+            json!({"created": "2024-01-15T10:30:00+02:00"}),
+            json!({"created": "2024-01-15T08:30:00Z"})
+        )
+        .is_empty(),
+        "a date-time comes back as the same instant"
+    );
+    assert_eq!(
+        check(
+            json!({"created": "2024-01-15T10:30:00+02:00"}),
+            json!({"created": "2024-01-15T10:30:00Z"})
+        )
+        .len(),
+        1,
+        "but not as another one"
+    );
+    assert_eq!(check(json!({"ids": [1, 2]}), json!({"ids": [1]})).len(), 1);
+    assert!(check(json!({"extra": null, "gone": 1}), json!({})).is_empty());
+}
+
+/// Writes `value` back through the model `T`.
+fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
+    let model: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    serde_json::to_value(&model).map_err(|e| e.to_string())
+}
+
+/// The key paths of `original` that `written` does not have.
+fn lost_keys(original: &Value, written: &Value, at: &str, lost: &mut Vec<String>) {
+    match (original, written) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, value) in a {
+                match b.get(key) {
+                    Some(w) => lost_keys(value, w, &format!("{at}/{key}"), lost),
+                    None => lost.push(format!("{at}/{key} is lost")),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                lost_keys(v, w, &format!("{at}/{i}"), lost);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `fixtures/trophy/sdk/*.json` hold one instance of each application type of the official
+/// SDK 1.27.0 with every field it declares set (`scripts/sdk-compat/trophy_sdk_instances.py`).
+/// Each decodes into the client's model and comes back with every field: nothing the SDK
+/// declares is left unmodelled.
+#[test]
+fn every_field_the_sdk_declares_is_modelled() {
+    type Through = fn(&Value) -> Result<Value, String>;
+    let responses: [(&str, Through); 21] = [
+        (
+            "AchievementWithStatsResponse",
+            through::<AchievementWithStats>,
+        ),
+        (
+            "AchievementCompletionResponse",
+            through::<AchievementCompletion>,
+        ),
+        ("EventResponse", through::<EventResponse>),
+        ("User", through::<User>),
+        ("UserPreferencesResponse", through::<UserPreferences>),
+        ("MetricResponse", through::<Metric>),
+        (
+            "UsersMetricEventSummaryResponseItem",
+            through::<EventSummaryEntry>,
+        ),
+        (
+            "UsersPointsEventSummaryResponseItem",
+            through::<EventSummaryEntry>,
+        ),
+        (
+            "UserAchievementWithStatsResponse",
+            through::<UserAchievementWithStats>,
+        ),
+        ("StreakResponse", through::<UserStreak>),
+        ("BulkStreakResponseItem", through::<BulkStreakEntry>),
+        ("GetUserPointsResponse", through::<UserPoints>),
+        ("PointsBoost", through::<PointsBoost>),
+        (
+            "UserLeaderboardResponseWithHistory",
+            through::<UserLeaderboardWithHistory>,
+        ),
+        ("WrappedResponse", through::<Wrapped>),
+        ("PointsRange", through::<PointsRange>),
+        ("PointsSystemResponse", through::<PointsSystem>),
+        ("PointsLevel", through::<PointsLevel>),
+        (
+            "PointsLevelSummaryResponseItem",
+            through::<LevelSummaryEntry>,
+        ),
+        ("LeaderboardsAllResponseItem", through::<Leaderboard>),
+        (
+            "LeaderboardResponseWithRankings",
+            through::<LeaderboardWithRankings>,
+        ),
+    ];
+    let requests: [(&str, Through); 2] = [
+        ("UpsertedUser", through::<UpsertedUser>),
+        ("UpdatedUser", through::<UpdatedUser>),
+    ];
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for (file, table) in [
+        ("sdk/responses.json", &responses[..]),
+        ("sdk/requests.json", &requests[..]),
+        ("sdk/webhooks.json", &[][..]),
+    ] {
+        let documents: serde_json::Map<String, Value> = serde_json::from_slice(&raw(file)).unwrap();
+        for (name, document) in &documents {
+            let decode = if file == "sdk/webhooks.json" {
+                through::<WebhookEvent>
+            } else {
+                match table.iter().find(|(n, _)| n == name) {
+                    Some((_, decode)) => *decode,
+                    None => panic!("{file}: no model is named for SDK type {name}"),
+                }
+            };
+            match decode(document) {
+                Ok(written) => {
+                    let mut lost = Vec::new();
+                    lost_keys(document, &written, "", &mut lost);
+                    compare_written(document, &written, "", &mut lost);
+                    problems.extend(lost.into_iter().map(|p| format!("{name}: {p}")));
+                }
+                Err(e) => problems.push(format!("{name}: {e}")),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 41, "21 responses, 2 requests, 18 webhooks");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

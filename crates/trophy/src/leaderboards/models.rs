@@ -4,6 +4,9 @@
 //! Rank values are `f64`: Trophy declares them integers, but a metric leaderboard ranks by a
 //! metric total, and metric totals are doubles.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -272,10 +275,11 @@ impl Deref for EventLeaderboard {
 }
 
 impl EventLeaderboard {
-    /// Places gained by the event (positive means the user moved up), when both ranks are known.
+    /// Places gained by the event (positive means the user moved up), when both ranks are known
+    /// (and their difference fits an `i64`).
     pub fn rank_change(&self) -> Option<i64> {
         match (self.previous_rank, self.rank) {
-            (Some(before), Some(after)) => Some(before - after),
+            (Some(before), Some(after)) => before.checked_sub(after),
             _ => None,
         }
     }

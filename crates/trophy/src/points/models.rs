@@ -1,11 +1,14 @@
 //! The points models: systems and their triggers, a user's points and awards, boosts, levels
 //! and the distribution summaries.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use questkit_core::serde_helpers::null_as_default;
-use questkit_core::{HasProgress, Progress};
+use questkit_core::{DateText, HasProgress, Progress};
 use serde::{Deserialize, Serialize};
 
 use crate::common::Attribute;
@@ -133,6 +136,9 @@ pub struct PointsTrigger {
 }
 
 /// A points boost: a multiplier over a date range (schema `PointsBoost`).
+///
+/// Trophy types `start` and `end` only as strings (a date, or a date-time), so they are kept as
+/// sent: [`DateText::date`] and [`DateText::date_time`] read them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -143,11 +149,11 @@ pub struct PointsBoost {
     pub name: String,
     /// Whether it is running.
     pub status: BoostStatus,
-    /// The first day.
-    pub start: NaiveDate,
-    /// The last day; `None` when open-ended.
+    /// When it starts, as sent (a date such as `2025-01-01`, or a date-time).
+    pub start: DateText,
+    /// When it ends, as sent; `None` when open-ended.
     #[serde(default)]
-    pub end: Option<NaiveDate>,
+    pub end: Option<DateText>,
     /// The points multiplier.
     pub multiplier: f64,
     /// How boosted points are rounded.
@@ -165,13 +171,10 @@ pub struct PointsAward {
     /// The points awarded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub awarded: Option<i64>,
-    /// When the points were awarded (a bare date reads as midnight UTC).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::common::lenient_timestamp::option"
-    )]
-    pub date: Option<DateTime<Utc>>,
+    /// When the points were awarded, as sent (Trophy types it only as an ISO 8601 string:
+    /// [`DateText::date_time`] reads it, a bare date as midnight UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<DateText>,
     /// The user's total after this award.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,

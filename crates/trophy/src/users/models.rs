@@ -1,9 +1,13 @@
 //! The user models: the stored user, and the bodies that create, identify and update one.
 
+// This module reads what the network sends: no indexing or unchecked arithmetic on it.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use questkit_core::serde_helpers::null_as_default;
+use questkit_core::{DateText, Patch};
 use serde::{Deserialize, Serialize};
 
 /// A user as Trophy stores it (schema `User`).
@@ -23,9 +27,10 @@ pub struct User {
     pub name: Option<String>,
     /// The IANA time zone, when known.
     pub tz: Option<String>,
-    /// The sign-up date as sent (newer API versions; no format is documented).
+    /// The day the user signed up on your platform, as sent (`YYYY-MM-DD` by Trophy's docs,
+    /// typed only as a string; SDK 1.27); `None` when not set.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub sign_up_date: Option<String>,
+    pub sign_up_date: Option<DateText>,
     /// Push-notification device tokens; empty when none or `null`.
     pub device_tokens: Vec<String>,
     /// Whether the user receives Trophy emails, when the response says.
@@ -52,7 +57,7 @@ struct UserWire {
     #[serde(default)]
     tz: Option<String>,
     #[serde(default)]
-    sign_up_date: Option<String>,
+    sign_up_date: Option<DateText>,
     #[serde(default, deserialize_with = "null_as_default")]
     device_tokens: Vec<String>,
     #[serde(default)]
@@ -88,8 +93,9 @@ impl From<UserWire> for User {
 /// The profile fields of a user that a request may set (schema `UpdatedUser`): the body of
 /// `PUT /users/{id}` (identify) and `PATCH /users/{id}` (update).
 ///
-/// Every field is optional and left out of the JSON unless set. `tz` and `deviceTokens` are
-/// three-state: not sent, sent as `null` (clear it: [`UpdatedUser::clear_tz`]) or set.
+/// Every field is optional and left out of the JSON unless set. `tz` and `deviceTokens`, which
+/// Trophy's schema makes nullable, are a [`Patch`]: not sent, sent as `null` to clear the
+/// stored value ([`UpdatedUser::clear_tz`]) or set. The other fields cannot be cleared.
 ///
 /// ```
 /// use questkit_trophy::users::UpdatedUser;
@@ -108,23 +114,17 @@ pub struct UpdatedUser {
     /// The name used in emails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The IANA time zone: `None` not sent, `Some(None)` cleared, `Some(Some(tz))` set.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::common::double_option"
-    )]
-    pub tz: Option<Option<String>>,
-    /// The sign-up date (newer API versions).
+    /// The IANA time zone: left alone, cleared (`null`, [`UpdatedUser::clear_tz`]) or set.
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    pub tz: Patch<String>,
+    /// The day the user signed up on your platform (`YYYY-MM-DD`; Trophy also takes an ISO
+    /// 8601 date-time and keeps its UTC day). Anniversary achievements need it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sign_up_date: Option<String>,
-    /// Device tokens: `None` not sent, `Some(None)` cleared, `Some(Some(list))` replaced.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::common::double_option"
-    )]
-    pub device_tokens: Option<Option<Vec<String>>>,
+    pub sign_up_date: Option<DateText>,
+    /// Push-notification device tokens: left alone, cleared (`null`,
+    /// [`UpdatedUser::clear_device_tokens`]) or replaced.
+    #[serde(default, skip_serializing_if = "Patch::is_unchanged")]
+    pub device_tokens: Patch<Vec<String>>,
     /// Whether the user receives Trophy emails (`subscribedToEmails` is read as well).
     #[serde(
         default,
@@ -154,18 +154,18 @@ macro_rules! profile_setters {
 
         /// Sets the IANA time zone, e.g. `Europe/London`.
         pub fn tz(mut self, tz: impl Into<String>) -> Self {
-            self$(.$field)*.tz = Some(Some(tz.into()));
+            self$(.$field)*.tz = Patch::Set(tz.into());
             self
         }
 
         /// Sends `tz: null`, clearing the stored time zone.
         pub fn clear_tz(mut self) -> Self {
-            self$(.$field)*.tz = Some(None);
+            self$(.$field)*.tz = Patch::Clear;
             self
         }
 
-        /// Sets the sign-up date (sent as given).
-        pub fn sign_up_date(mut self, date: impl Into<String>) -> Self {
+        /// Sets the sign-up date: a `chrono::NaiveDate`, or text sent as given.
+        pub fn sign_up_date(mut self, date: impl Into<DateText>) -> Self {
             self$(.$field)*.sign_up_date = Some(date.into());
             self
         }
@@ -176,13 +176,13 @@ macro_rules! profile_setters {
             I: IntoIterator<Item = S>,
             S: Into<String>,
         {
-            self$(.$field)*.device_tokens = Some(Some(tokens.into_iter().map(Into::into).collect()));
+            self$(.$field)*.device_tokens = Patch::Set(tokens.into_iter().map(Into::into).collect());
             self
         }
 
         /// Sends `deviceTokens: null`, clearing the stored tokens.
         pub fn clear_device_tokens(mut self) -> Self {
-            self$(.$field)*.device_tokens = Some(None);
+            self$(.$field)*.device_tokens = Patch::Clear;
             self
         }
 
