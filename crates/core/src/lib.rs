@@ -35,6 +35,7 @@
 )]
 
 pub mod auth;
+pub mod batch;
 pub mod date_text;
 pub mod decode;
 pub mod error;
