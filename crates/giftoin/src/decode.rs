@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::envelope::ResponseStatus;
 use crate::error::{ErrorBody, ErrorCode};
+use crate::object_only::List;
 
 /// The error parser given to the transport: `{status: {errorCode, errorMessage}}` to the core
 /// error's code (the number, as text) and message. Anything else returns `None`, and the core
@@ -46,6 +47,9 @@ fn details(status: &ResponseStatus) -> Option<ErrorDetails> {
 /// Decodes a success body into `T`, bare or inside `{data, status}`. A 2xx body that carries
 /// only an error status (`{"status": {"errorCode": 5250, ...}}`, or `data: null` next to it)
 /// becomes an [`Error::Api`] with Giftoin's code.
+///
+/// `T` is read from a JSON object only, bare or as `data`: an array is never read by position
+/// (see [`crate::object_only`]).
 pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let shape = Shape::of(&raw.body);
     shape.check_error(raw)?;
@@ -56,21 +60,24 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T
     }
 }
 
-/// Like [`decode_payload`] for a list, where `null` (bare or as `data`) reads as empty.
+/// Like [`decode_payload`] for a list, where `null` (bare or as `data`) reads as empty and each
+/// item is read from a JSON object only.
 pub(crate) fn decode_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<T>> {
     let shape = Shape::of(&raw.body);
     shape.check_error(raw)?;
     let list = if shape.is_envelope() {
-        decode_json::<Data<Option<Vec<T>>>>(raw)?.data
+        decode_json::<Data<List<T>>>(raw)?.data
     } else {
-        decode_json::<Option<Vec<T>>>(raw)?
+        decode_json::<List<T>>(raw)?
     };
-    Ok(list.unwrap_or_default())
+    Ok(list.0)
 }
 
-/// The `data` member of an envelope (a missing `data` reads as `null`).
+/// The `data` member of an envelope, a model read from an object only.
 #[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 struct Data<T> {
+    #[serde(deserialize_with = "crate::object_only::deserialize")]
     data: T,
 }
 

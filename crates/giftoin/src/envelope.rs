@@ -35,10 +35,15 @@ pub struct ResponseStatus {
 }
 
 /// A result wrapped the documented way: `{"data": ..., "status": {...}}`.
+///
+/// When `T` is a model (a struct), `data` must be a JSON object: an array is never read by
+/// position.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct Envelope<T> {
     /// The result of the call.
+    #[serde(deserialize_with = "crate::object_only::deserialize")]
     pub data: T,
     /// Server time and error details, when the server includes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,6 +61,7 @@ impl<T> Envelope<T> {
 ///
 /// A JSON object is read as an envelope when it has a `data` key and its `status`, if any, is an
 /// object. Programs and orders carry a *string* `status`, so they are never mistaken for one.
+/// A model (a struct) is read from a JSON object only, bare or as `data`.
 ///
 /// ```
 /// use questkit_giftoin::envelope::Payload;
@@ -128,7 +134,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Payload<T> {
                 .map(Payload::Enveloped)
                 .map_err(D::Error::custom)
         } else {
-            T::deserialize(value)
+            crate::object_only::deserialize(value)
                 .map(Payload::Bare)
                 .map_err(D::Error::custom)
         }

@@ -166,7 +166,8 @@ impl ErrorBody {
     /// Parses an error body; `None` when the bytes are not a Giftoin error object (HTML, empty,
     /// another JSON shape).
     pub fn parse(bytes: &[u8]) -> Option<ErrorBody> {
-        let body: ErrorBody = serde_json::from_slice(bytes).ok()?;
+        // Not serde_json's own `from_slice`: it would read `[{...}]` by position.
+        let body: ErrorBody = questkit_core::decode::from_slice(bytes).ok()?;
         body.status.as_ref()?;
         Some(body)
     }

@@ -64,6 +64,7 @@ mod client;
 mod decode;
 pub mod envelope;
 pub mod error;
+mod object_only;
 pub mod orders;
 pub mod platform;
 mod serde_util;

@@ -61,6 +61,7 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+mod object_only;
 mod ordered_map;
 pub mod profiles;
 mod signature;

@@ -67,6 +67,11 @@ impl TrpcError {
             Some(wrapped @ Value::Object(_)) => wrapped.get("json").unwrap_or(wrapped).clone(),
             _ => value,
         };
+        // serde would read an array by position (`["oops", "BAD_REQUEST"]`): only an object
+        // is a tRPC error.
+        if !inner.is_object() {
+            return None;
+        }
         let parsed: TrpcError = serde_json::from_value(inner).ok()?;
         (parsed.message.is_some() || parsed.code.is_some()).then_some(parsed)
     }

@@ -57,6 +57,7 @@ pub mod explain;
 pub mod leaderboards;
 mod list;
 pub mod me;
+mod object_only;
 mod page;
 pub mod rewards;
 pub mod streaks;
