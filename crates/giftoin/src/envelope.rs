@@ -5,6 +5,7 @@
 //! client keeps working whichever one the server sends.
 
 use chrono::{DateTime, Utc};
+use questkit_core::{DateText, LenientId};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -18,20 +19,65 @@ use crate::error::ErrorCode;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseStatus {
-    /// Server time when the call ran. Sent as a string of epoch milliseconds, written back the
-    /// same way.
-    #[serde(
-        default,
-        with = "crate::serde_util::epoch_millis_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timestamp: Option<DateTime<Utc>>,
+    /// Server time when the call ran, as sent (documented as a string of epoch milliseconds).
+    /// Kept verbatim so that an odd value never fails the response; see [`ServerTime`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<ServerTime>,
     /// Giftoin's numeric error code; on some errors it is simply the HTTP status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<ErrorCode>,
     /// A human-readable explanation of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+}
+
+/// The envelope's `timestamp` exactly as the server wrote it: documented as a string holding
+/// epoch milliseconds (`"1688555980233"`), read from a number too.
+///
+/// Giftoin types it only as a string, so the text is kept (and written back in the JSON type
+/// it came in) rather than parsed strictly; [`ServerTime::millis`] and
+/// [`ServerTime::date_time`] read it on demand.
+///
+/// ```
+/// use questkit_giftoin::envelope::ServerTime;
+///
+/// let at: ServerTime = serde_json::from_str(r#""1688555980233""#).unwrap();
+/// assert_eq!(at.millis(), Some(1_688_555_980_233));
+/// assert_eq!(at.date_time().unwrap().to_rfc3339(), "2023-07-05T11:19:40.233+00:00");
+/// assert_eq!(serde_json::to_string(&at).unwrap(), r#""1688555980233""#);
+/// let odd: ServerTime = serde_json::from_str(r#""soon""#).unwrap();
+/// assert_eq!((odd.as_str(), odd.date_time()), ("soon", None));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServerTime(LenientId);
+
+impl ServerTime {
+    /// The value as text, as sent (`"1688555980233"`; a number is shown in JSON form).
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The epoch milliseconds, when the value is a whole number.
+    pub fn millis(&self) -> Option<i64> {
+        self.0.as_i64()
+    }
+
+    /// The instant: epoch milliseconds, or a date-time text (see
+    /// [`questkit_core::DateText::date_time`]) should the server write one.
+    pub fn date_time(&self) -> Option<DateTime<Utc>> {
+        match self.millis() {
+            Some(millis) => DateTime::from_timestamp_millis(millis),
+            None => DateText::from(self.as_str()).date_time(),
+        }
+    }
+}
+
+/// Written as a string of epoch milliseconds, as Giftoin documents it.
+impl From<DateTime<Utc>> for ServerTime {
+    fn from(at: DateTime<Utc>) -> Self {
+        ServerTime(LenientId::from(at.timestamp_millis().to_string()))
+    }
 }
 
 /// A result wrapped the documented way: `{"data": ..., "status": {...}}`.
@@ -173,19 +219,33 @@ mod tests {
         let status: ResponseStatus =
             serde_json::from_value(json!({"timestamp": "1688555980233", "errorCode": 400}))
                 .unwrap();
+        let at = status.timestamp.as_ref().unwrap();
+        assert_eq!(at.millis(), Some(1_688_555_980_233));
         assert_eq!(
-            status.timestamp.unwrap().timestamp_millis(),
-            1_688_555_980_233
+            at.date_time().map(|t| t.timestamp_millis()),
+            Some(1_688_555_980_233)
         );
         assert_eq!(status.error_code, Some(ErrorCode(400)));
         assert_eq!(
             serde_json::to_value(&status).unwrap(),
             json!({"timestamp": "1688555980233", "errorCode": 400})
         );
-        // A numeric timestamp is accepted too.
+        // A numeric timestamp is accepted too, and written back as a number.
         let numeric: ResponseStatus =
             serde_json::from_value(json!({"timestamp": 1688555980233_i64})).unwrap();
         assert_eq!(numeric.timestamp, status.timestamp);
+        assert_eq!(
+            serde_json::to_value(&numeric).unwrap(),
+            json!({"timestamp": 1688555980233_i64})
+        );
+        let iso: ServerTime = serde_json::from_value(json!("2024-02-24T12:20:00Z")).unwrap();
+        assert_eq!(iso.millis(), None);
+        assert_eq!(
+            iso.date_time().map(|t| t.timestamp_millis()),
+            Some(1_708_777_200_000)
+        );
+        let at = DateTime::from_timestamp_millis(1_708_777_200_000).unwrap();
+        assert_eq!(ServerTime::from(at).as_str(), "1708777200000");
     }
 
     #[test]

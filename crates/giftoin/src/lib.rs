@@ -71,7 +71,7 @@ mod serde_util;
 pub mod users;
 
 pub use client::{AuthHeader, DEFAULT_BASE_URL, Giftoin, GiftoinBuilder};
-pub use envelope::{Envelope, Payload, ResponseStatus};
+pub use envelope::{Envelope, Payload, ResponseStatus, ServerTime};
 pub use error::{ErrorBody, ErrorCode};
 pub use orders::{Order, OrderCreated, OrderValidationError};
 pub use platform::Platform;

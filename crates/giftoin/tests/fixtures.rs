@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use questkit_core::HasProgress;
-use questkit_giftoin::envelope::Payload;
+use questkit_giftoin::envelope::{Payload, ServerTime};
 use questkit_giftoin::orders::{CoinId, OrderStatus};
 use questkit_giftoin::users::{ChallengeStatus, Environment, Rarity, ViewType};
 use questkit_giftoin::{CollectionChallenge, ErrorBody, ErrorCode, Order, OrderCreated, Platform};
@@ -152,7 +152,10 @@ fn enveloped_progress_reads_like_bare() {
     assert!(list.is_enveloped());
     assert_eq!(list.data(), &bare);
     let status = list.status().unwrap();
-    assert_eq!(status.timestamp, Some(millis(1_708_777_200_000)));
+    assert_eq!(
+        status.timestamp.as_ref().and_then(ServerTime::date_time),
+        Some(millis(1_708_777_200_000))
+    );
     assert_eq!(status.error_code, None);
 
     let single: Payload<CollectionChallenge> = load("progress_single.enveloped.json");

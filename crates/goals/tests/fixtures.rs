@@ -27,6 +27,11 @@ fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(name: &str) -
     first
 }
 
+/// A number as a placeholder field holds it.
+fn num(value: f64) -> Option<NumberOrText> {
+    Some(NumberOrText::Number(value))
+}
+
 fn data<T>(envelope: Envelope<T>) -> T {
     assert!(envelope.is_success());
     envelope.data.expect("data present")
@@ -115,13 +120,13 @@ fn overview() {
     );
     let pv = overview.user_goals.get("personal_volume").unwrap();
     assert_eq!(pv.period, Some(Period::Monthly));
-    assert_eq!(pv.maximum, Some(1500.0));
-    assert_eq!(pv.minimum, Some(100.0));
+    assert_eq!(pv.maximum, num(1500.0));
+    assert_eq!(pv.minimum, num(100.0));
     assert_eq!(pv.display_name.as_deref(), Some("Personal Volume"));
     assert_eq!(pv.currency(), Some("USD"));
-    assert_eq!(pv.current, Some(975.5));
-    assert_eq!(pv.percentage, Some(65.03));
-    assert_eq!(pv.difference, Some(524.5));
+    assert_eq!(pv.current, num(975.5));
+    assert_eq!(pv.percentage, num(65.03));
+    assert_eq!(pv.difference, num(524.5));
     assert_eq!(pv.progress().fraction(), 0.6503);
     assert!(!pv.progress().is_completed());
 
@@ -161,13 +166,13 @@ fn overview_numeric_strings() {
         ["zeta_retail", "alpha_recruits"]
     );
     let retail = overview.user_goals.get("zeta_retail").unwrap();
-    assert_eq!(retail.maximum, Some(2000.0));
-    assert_eq!(retail.minimum, Some(250.0));
-    assert_eq!(retail.current, Some(1250.5));
-    assert_eq!(retail.percentage, Some(62.53));
-    assert_eq!(retail.difference, Some(749.5));
+    assert_eq!(retail.maximum, num(2000.0));
+    assert_eq!(retail.minimum, num(250.0));
+    assert_eq!(retail.current, num(1250.5));
+    assert_eq!(retail.percentage, num(62.53));
+    assert_eq!(retail.difference, num(749.5));
     let recruits = overview.user_goals.get("alpha_recruits").unwrap();
-    assert_eq!(recruits.percentage, Some(40.0));
+    assert_eq!(recruits.percentage, num(40.0));
     assert_eq!(recruits.currency_code, None);
     assert_eq!(recruits.progress().fraction(), 0.4);
     assert_eq!(overview.eligible_for_update, Some(false));
@@ -230,7 +235,7 @@ fn goals_leaderboard() {
 
     assert_eq!(keys(&board.goals), ["personal_volume", "team_sales"]);
     let team = board.goals.get("team_sales").unwrap();
-    assert_eq!(team.maximum, Some(25000.0));
+    assert_eq!(team.maximum, num(25000.0));
     assert_eq!(team.current, None);
     assert_eq!(board.selected_goal.as_deref(), Some("personal_volume"));
     assert_eq!(board.selected_profile.as_deref(), Some("12"));
@@ -242,8 +247,8 @@ fn goals_leaderboard() {
     let maria = board.profiles_leader_board_data.get("1042").unwrap();
     assert_eq!(maria.name.as_deref(), Some("Maria Lopez"));
     assert_eq!(maria.level, Some(NumberOrText::Number(3.0)));
-    assert_eq!(maria.overall, Some(88.5));
-    assert_eq!(maria.percentage, Some(88.5));
+    assert_eq!(maria.overall, num(88.5));
+    assert_eq!(maria.percentage, num(88.5));
 
     assert_eq!(
         keys(&board.goal_leader_board_user_data),
@@ -252,16 +257,16 @@ fn goals_leaderboard() {
     let (top_id, top) = board.goal_leader_board_user_data.first().unwrap();
     assert_eq!(top_id, "977");
     assert_eq!(top.full_name(), "Sam Okafor");
-    assert_eq!(top.value, Some(1620.0));
-    assert_eq!(top.percentage, Some(108.0));
+    assert_eq!(top.value, num(1620.0));
+    assert_eq!(top.percentage, num(108.0));
     assert!(top.progress().is_completed());
     let ana = board.goal_leader_board_user_data.get("1203").unwrap();
     assert_eq!(ana.image.as_deref(), Some(""));
     assert_eq!(ana.progress().percent(), 65);
 
     let info = board.current_goal_info.get("personal_volume").unwrap();
-    assert_eq!(info.current, Some(975.5));
-    assert_eq!(info.difference, Some(524.5));
+    assert_eq!(info.current, num(975.5));
+    assert_eq!(info.difference, num(524.5));
 
     let status = board.goal_status.as_ref().unwrap();
     assert_eq!(status.goal.as_deref(), Some("1500.00"));
@@ -298,15 +303,15 @@ fn goals_leaderboard_numeric_strings() {
         board.course_list[0].duration,
         Some(NumberOrText::Number(45.0))
     );
-    assert_eq!(board.goals.get("team_sales").unwrap().minimum, Some(5000.0));
+    assert_eq!(board.goals.get("team_sales").unwrap().minimum, num(5000.0));
     assert_eq!(board.selected_profile.as_deref(), Some("12"));
     let sam = board.profiles_leader_board_data.get("977").unwrap();
     assert_eq!(sam.level.as_ref().and_then(NumberOrText::as_f64), Some(2.0));
-    assert_eq!(sam.overall, Some(71.0));
+    assert_eq!(sam.overall, num(71.0));
     assert_eq!(sam.image, None);
     let row = board.goal_leader_board_user_data.get("977").unwrap();
-    assert_eq!(row.value, Some(26340.0));
-    assert_eq!(row.percentage, Some(105.36));
+    assert_eq!(row.value, num(26340.0));
+    assert_eq!(row.percentage, num(105.36));
     let info = board.current_goal_info.get("team_sales").unwrap();
     assert!(info.progress().is_completed());
     let status = board.goal_status.unwrap();
@@ -335,7 +340,7 @@ fn goals_leaderboard_edge_cases() {
     assert_eq!(board.selected_profile, None);
     let lee = board.profiles_leader_board_data.get("5").unwrap();
     assert_eq!(lee.level, Some(NumberOrText::Text("Gold".into())));
-    assert_eq!(lee.percentage, Some(120.0));
+    assert_eq!(lee.percentage, num(120.0));
     assert!(board.goal_leader_board_user_data.is_empty());
     assert!(board.current_goal_info.is_empty());
     assert_eq!(board.goal_status, None);

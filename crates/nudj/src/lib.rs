@@ -42,10 +42,12 @@
 //! (`{message, code, data}`) fills its code and message, and [`TrpcError::from_error`] gives
 //! the whole body back.
 //!
-//! Models are forgiving: Nudj adds enum values without notice (every enum is open), sends
-//! timestamps without a guaranteed format ([`Timestamp`]), has changed its reward shapes over
-//! time (`reward` and the older `rewardDistribution` are both read), and only documents the sum
-//! criteria node (other nodes that do not fit are kept as [`Criteria::Unknown`]).
+//! Models are forgiving: Nudj adds enum values without notice (every enum is open), documents
+//! timestamps only as strings (kept verbatim as [`DateText`], parsed on demand with
+//! [`DateText::date_time`] and [`DateText::date`], so no date form ever fails a response), has
+//! changed its reward shapes over time (`reward` and the older `rewardDistribution` are both
+//! read), and only documents the sum criteria node (other nodes that do not fit are kept as
+//! [`Criteria::Unknown`]).
 #![deny(missing_docs)]
 
 pub mod achievements;
@@ -68,12 +70,14 @@ pub use achievements::{
 pub use client::{
     ADMIN_PATH, API_TOKEN_HEADER, INTEGRATION_PATH, LANGUAGE_HEADER, Nudj, NudjBuilder,
 };
-pub use common::{Details, ImageRef, ThemeImages, Timestamp};
+pub use common::{Details, ImageRef, ThemeImages};
 pub use error::{TrpcCode, TrpcError};
 pub use events::{CustomEvent, CustomEventReceipt};
 pub use explain::Explanation;
 pub use leaderboards::LeaderboardConfig;
 pub use list::{ListCall, MAX_LIMIT};
 pub use page::Page;
+/// Re-exported: the type of every Nudj timestamp.
+pub use questkit_core::DateText;
 pub use rewards::{Reward, RewardAsset, RewardEntry};
 pub use streaks::Streak;

@@ -4,9 +4,7 @@
 //! an empty list), and fields Giftoin adds later are ignored rather than rejected.
 
 use chrono::{DateTime, Utc};
-use questkit_core::serde_helpers::{
-    duration_millis, epoch_millis, lenient_bool, lenient_string, null_as_default,
-};
+use questkit_core::serde_helpers::{epoch_millis, lenient_bool, lenient_string, null_as_default};
 use questkit_core::{HasProgress, Progress};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -108,11 +106,13 @@ pub struct CollectionChallenge {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_timestamp: Option<DateTime<Utc>>,
-    /// Time left until the challenge ends (milliseconds on the wire). Meaningless when
-    /// [`ChallengeDuration::end`] is `None`; a negative value reads as zero.
+    /// Time left until the challenge ends (whole milliseconds on the wire). Meaningless when
+    /// [`ChallengeDuration::end`] is `None`. Normalised by design: a negative value (a period
+    /// that already ended) reads as zero, and a numeric string is written back as a number; a
+    /// fraction of a millisecond is a decode error.
     #[serde(
         default,
-        with = "duration_millis::option",
+        with = "crate::serde_util::whole_millis::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub time_left: Option<Duration>,

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use super::criteria::Criteria;
 use super::user_state::UserState;
-use crate::common::{Details, Timestamp};
+use questkit_core::DateText;
+
+use crate::common::Details;
 use crate::events::{EventCategory, EventSubCategory};
 use crate::rewards::{EntityStatus, LegacyRewardDistribution, RewardDistribution, RewardSummary};
 
@@ -103,16 +105,16 @@ pub struct Achievement {
     pub is_global_template: Option<bool>,
     /// When it becomes available.
     #[serde(default)]
-    pub starts_at: Option<Timestamp>,
+    pub starts_at: Option<DateText>,
     /// When it expires.
     #[serde(default)]
-    pub expires_at: Option<Timestamp>,
+    pub expires_at: Option<DateText>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When it was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
     /// The calling user's progress.
     #[serde(default)]
     pub user_state: Option<UserState>,

@@ -5,8 +5,8 @@ use questkit_core::{HasProgress, Progress};
 use serde::{Deserialize, Serialize};
 
 use super::criteria::ConditionType;
-use crate::common::Timestamp;
 use crate::rewards::{RewardAsset, RewardEntry};
+use questkit_core::DateText;
 
 questkit_core::open_enum! {
     /// Where the user stands on an achievement.
@@ -159,7 +159,7 @@ pub struct UserState {
     pub status: Option<UserAchievementStatus>,
     /// When the achievement was (last) completed.
     #[serde(default)]
-    pub completed_at: Option<Timestamp>,
+    pub completed_at: Option<DateText>,
     /// How many times it was completed (repeating achievements complete once per period).
     #[serde(default)]
     pub times_completed: Option<u64>,
@@ -171,7 +171,7 @@ pub struct UserState {
     pub is_claimed: Option<bool>,
     /// When this state last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
     /// Points earned through the achievement.
     #[serde(default)]
     pub earned_points: Option<i64>,
@@ -186,7 +186,7 @@ pub struct UserState {
     pub earned_reward_entries: Vec<EarnedRewardEntry>,
     /// When periodic progress resets (daily, weekly, ... achievements).
     #[serde(default)]
-    pub progress_resets_at: Option<Timestamp>,
+    pub progress_resets_at: Option<DateText>,
     /// Progress on the root criteria node (its children follow the criteria tree).
     #[serde(flatten)]
     pub progress: ProgressNode,
@@ -201,7 +201,7 @@ impl UserState {
             || self
                 .completed_at
                 .as_ref()
-                .and_then(Timestamp::as_datetime)
+                .and_then(DateText::date_time)
                 .is_some()
     }
 }
@@ -210,7 +210,7 @@ impl HasProgress for UserState {
     /// Root current against root target; completed and completion time from the aggregates.
     fn progress(&self) -> Progress {
         let progress = self.progress.progress();
-        let completed_at = self.completed_at.as_ref().and_then(Timestamp::as_datetime);
+        let completed_at = self.completed_at.as_ref().and_then(DateText::date_time);
         progress
             .completed(self.is_completed())
             .completed_at(completed_at)
