@@ -89,7 +89,7 @@ fn print_overview(overview: &Overview) {
             format!(
                 "{} ({})",
                 p.profilename.as_deref().unwrap_or("?"),
-                p.id.as_deref().unwrap_or("?")
+                p.id.as_ref().map(|id| id.as_str()).unwrap_or("?")
             )
         })
         .collect();

@@ -84,7 +84,10 @@ async fn every_goals_operation_matches_the_mock() {
                         .is_completed()
                 );
                 assert_eq!(overview.eligible_for_update, Some(true));
-                assert_eq!(overview.profiles[0].id.as_deref(), Some("12"));
+                assert_eq!(
+                    overview.profiles[0].id.as_ref().map(|id| id.as_str()),
+                    Some("12")
+                );
             },
         ),
         row(
@@ -106,7 +109,10 @@ async fn every_goals_operation_matches_the_mock() {
             )],
             |board| {
                 assert_eq!(board.selected_goal.as_deref(), Some("personal_volume"));
-                assert_eq!(board.selected_profile.as_deref(), Some("12"));
+                assert_eq!(
+                    board.selected_profile.as_ref().map(|id| id.as_str()),
+                    Some("12")
+                );
                 assert_eq!(board.course_list.len(), 2);
                 assert_eq!(board.goal_leader_board_user_data.len(), 3);
             },

@@ -137,7 +137,10 @@ async fn goals_leaderboard_with_profile_and_goal() {
         .await
         .unwrap();
     assert_eq!(team.selected_goal.as_deref(), Some("team_sales"));
-    assert_eq!(team.selected_profile.as_deref(), Some("12"));
+    assert_eq!(
+        team.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
     let row = team.goal_leader_board_user_data.get("977").unwrap();
     assert_eq!(row.value, num(26340.0));
 

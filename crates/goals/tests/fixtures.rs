@@ -7,6 +7,7 @@ use questkit_goals::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::fmt::Debug;
 use std::path::PathBuf;
 
@@ -19,12 +20,53 @@ fn load(name: &str) -> String {
 }
 
 /// Deserializes, serializes and deserializes again; both values must be equal.
+/// Every ID keeps its JSON type too.
 fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(name: &str) -> T {
     let first: T = serde_json::from_str(&load(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let json = serde_json::to_string(&first).unwrap();
     let second: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name} again: {e}"));
     assert_eq!(first, second, "{name} does not round-trip");
+    let original: Value = serde_json::from_str(&load(name)).unwrap();
+    let rewritten: Value = serde_json::from_str(&json).unwrap();
+    assert_id_types_kept(name, "", &original, &rewritten);
     first
+}
+
+/// Whether a key names an ID (`id`, `rewardId`, `selected_profile`, `additionalCommunityIds`).
+fn is_id_key(key: &str) -> bool {
+    key == "id"
+        || key == "pk"
+        || key == "selected_profile"
+        || key.ends_with("_id")
+        || key.ends_with("Id")
+        || key.ends_with("_ids")
+        || key.ends_with("Ids")
+}
+
+/// Walks a fixture and its re-serialized form side by side: every ID the model kept has the
+/// JSON type (string or number) and the value the server sent.
+fn assert_id_types_kept(name: &str, path: &str, original: &Value, rewritten: &Value) {
+    match (original, rewritten) {
+        (Value::Object(before), Value::Object(after)) => {
+            for (key, value) in before {
+                let Some(kept) = after.get(key) else { continue };
+                let here = format!("{path}.{key}");
+                if is_id_key(key) && !value.is_null() {
+                    assert_eq!(
+                        kept, value,
+                        "{name}: ID {here} changed its JSON type or value"
+                    );
+                }
+                assert_id_types_kept(name, &here, value, kept);
+            }
+        }
+        (Value::Array(before), Value::Array(after)) => {
+            for (i, (value, kept)) in before.iter().zip(after).enumerate() {
+                assert_id_types_kept(name, &format!("{path}[{i}]"), value, kept);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A number as a placeholder field holds it.
@@ -138,12 +180,29 @@ fn overview() {
     assert_eq!(recruits.progress().percent(), 30);
 
     assert_eq!(overview.eligible_for_update, Some(true));
-    let ids: Vec<_> = overview.profiles.iter().map(|p| p.id.as_deref()).collect();
+    let ids: Vec<_> = overview
+        .profiles
+        .iter()
+        .map(|p| p.id.as_ref().map(|id| id.as_str()))
+        .collect();
     assert_eq!(ids, [Some("12"), Some("15")]);
     assert_eq!(
         overview.profiles[1].profilename.as_deref(),
         Some("Leadership Track")
     );
+}
+
+#[test]
+fn numeric_ids_are_written_back_as_numbers() {
+    let env: Envelope<Overview> = round_trip("overview.json");
+    let json = serde_json::to_value(&env).unwrap();
+    assert_eq!(json["data"]["profiles"][0]["id"], serde_json::json!(12));
+    let env: Envelope<Overview> = round_trip("overview_numeric_strings.json");
+    let json = serde_json::to_value(&env).unwrap();
+    assert!(json["data"]["profiles"][0]["id"].is_string());
+    let board: Envelope<GoalsLeaderboard> = round_trip("goals_leaderboard.json");
+    let json = serde_json::to_value(&board).unwrap();
+    assert!(json["data"]["selected_profile"].is_number());
 }
 
 #[test]
@@ -176,7 +235,11 @@ fn overview_numeric_strings() {
     assert_eq!(recruits.currency_code, None);
     assert_eq!(recruits.progress().fraction(), 0.4);
     assert_eq!(overview.eligible_for_update, Some(false));
-    let ids: Vec<_> = overview.profiles.iter().map(|p| p.id.as_deref()).collect();
+    let ids: Vec<_> = overview
+        .profiles
+        .iter()
+        .map(|p| p.id.as_ref().map(|id| id.as_str()))
+        .collect();
     assert_eq!(ids, [Some("12"), Some("p-77")]);
 }
 
@@ -238,7 +301,10 @@ fn goals_leaderboard() {
     assert_eq!(team.maximum, num(25000.0));
     assert_eq!(team.current, None);
     assert_eq!(board.selected_goal.as_deref(), Some("personal_volume"));
-    assert_eq!(board.selected_profile.as_deref(), Some("12"));
+    assert_eq!(
+        board.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
 
     assert_eq!(
         keys(&board.profiles_leader_board_data),
@@ -304,7 +370,10 @@ fn goals_leaderboard_numeric_strings() {
         Some(NumberOrText::Number(45.0))
     );
     assert_eq!(board.goals.get("team_sales").unwrap().minimum, num(5000.0));
-    assert_eq!(board.selected_profile.as_deref(), Some("12"));
+    assert_eq!(
+        board.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
     let sam = board.profiles_leader_board_data.get("977").unwrap();
     assert_eq!(sam.level.as_ref().and_then(NumberOrText::as_f64), Some(2.0));
     assert_eq!(sam.overall, num(71.0));
@@ -323,7 +392,10 @@ fn goals_leaderboard_numeric_strings() {
             .as_deref(),
         Some("1")
     );
-    assert_eq!(board.profiles[0].id.as_deref(), Some("12"));
+    assert_eq!(
+        board.profiles[0].id.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
 }
 
 #[test]
@@ -359,7 +431,10 @@ fn goals_leaderboard_empty() {
     assert!(board.goal_leader_board_user_data.is_empty());
     assert!(board.current_goal_info.is_empty());
     assert_eq!(board.selected_goal.as_deref(), Some(""));
-    assert_eq!(board.selected_profile.as_deref(), Some("0"));
+    assert_eq!(
+        board.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("0")
+    );
     assert_eq!(board.goal_status.unwrap().goal_value(), Some(0.0));
     assert!(board.current_goal_details.unwrap().variants.is_empty());
 }

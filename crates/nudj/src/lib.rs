@@ -48,6 +48,13 @@
 //! changed its reward shapes over time (`reward` and the older `rewardDistribution` are both
 //! read), and only documents the sum criteria node (other nodes that do not fit are kept as
 //! [`Criteria::Unknown`]).
+//!
+//! Serializing a model gives back what the server sent, with these normalisations by design:
+//! `null` lists and maps come back as `[]` / `{}`, numeric strings in progress values and
+//! criteria thresholds (`"12.5"`) as numbers, a numeric tRPC `code` as a string, and a criteria
+//! node in its documented nested shape. IDs keep their JSON type (an achievement `id` sent as
+//! a number stays a number), timestamps their text. `send_raw()` returns the body exactly as
+//! sent.
 #![deny(missing_docs)]
 
 pub mod achievements;

@@ -31,6 +31,7 @@ const ALL_FIXTURES: &[&str] = &[
     "edge_logical_alt_spelling.json",
     "edge_missing_user_state.json",
     "edge_nulls.json",
+    "edge_numeric_ids.json",
     "edge_unknown_criteria.json",
     "edge_unknown_enums.json",
     "edge_user_state_shorter.json",
@@ -670,7 +671,12 @@ fn query_descriptions_may_be_localised() {
 }
 
 #[test]
-fn numeric_ids_are_accepted() {
-    let a: Achievement = serde_json::from_value(json!({"id": 42})).unwrap();
+fn numeric_ids_are_accepted_and_written_back_as_numbers() {
+    let a: Achievement = load("edge_numeric_ids.json");
     assert_eq!(a.id, "42");
+    assert!(a.id.is_number());
+    assert_eq!(serde_json::to_value(&a).unwrap()["id"], json!(42));
+    let text: Achievement = serde_json::from_value(json!({"id": "42"})).unwrap();
+    assert_eq!(serde_json::to_value(&text).unwrap()["id"], json!("42"));
+    assert_eq!(text.id, a.id, "the same ID whatever its JSON type");
 }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use questkit_core::serde_helpers::{epoch_millis, lenient_bool, lenient_string, null_as_default};
-use questkit_core::{HasProgress, Progress};
+use questkit_core::{HasProgress, LenientId, Progress};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -62,13 +62,10 @@ questkit_core::open_enum! {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CollectionChallenge {
-    /// The program ID (`program_123`), the `{programId}` of the single-challenge call.
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    /// The program ID (`program_123`), the `{programId}` of the single-challenge call. A
+    /// number is accepted too and written back as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<LenientId>,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -141,13 +138,9 @@ pub struct Card {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The card ID (`card_456`).
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    /// The card ID (`card_456`). A number is accepted too and written back as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<LenientId>,
     /// URL of the card's image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -180,13 +173,9 @@ impl Card {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Reward {
-    /// The reward ID.
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    /// The reward ID. A number is accepted too and written back as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<LenientId>,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -211,7 +200,8 @@ pub struct Reward {
         skip_serializing_if = "Option::is_none"
     )]
     pub can_claim: Option<bool>,
-    /// The reward's value (a code or text); numbers are read as their text.
+    /// The reward's value (a code or text). Normalised by design: a number is read as its text
+    /// and written back as a string.
     #[serde(
         default,
         with = "lenient_string::option",
@@ -543,7 +533,10 @@ mod tests {
                 {"id": "c", "ownedQuantity": 0}
             ]
         }));
-        let missing: Vec<_> = c.missing_cards().filter_map(|c| c.id.as_deref()).collect();
+        let missing: Vec<_> = c
+            .missing_cards()
+            .filter_map(|c| c.id.as_ref().map(|id| id.as_str()))
+            .collect();
         assert_eq!(missing, ["b", "c"]);
         assert_eq!(c.collected(), 1);
         assert_eq!(c.missing_count(), 4);

@@ -15,7 +15,7 @@
 use crate::ordered_map::OrderedMap;
 use crate::values::{NumberOrText, parse_number};
 use questkit_core::serde_helpers::{lenient_bool, lenient_string, null_as_default};
-use questkit_core::{HasProgress, Progress};
+use questkit_core::{HasProgress, LenientId, Progress};
 use serde::{Deserialize, Serialize};
 
 questkit_core::open_enum! {
@@ -104,9 +104,9 @@ fn number(value: &Option<NumberOrText>) -> Option<f64> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Profile {
-    /// The profile ID (a number or a string on the wire, kept as text).
-    #[serde(default, with = "lenient_string::option")]
-    pub id: Option<String>,
+    /// The profile ID (a number or a string on the wire, written back in the same JSON type).
+    #[serde(default)]
+    pub id: Option<LenientId>,
     /// The profile's name.
     #[serde(default)]
     pub profilename: Option<String>,
@@ -141,9 +141,10 @@ pub struct GoalsLeaderboard {
     /// The goal keyword this leaderboard is for.
     #[serde(default)]
     pub selected_goal: Option<String>,
-    /// The profile ID this leaderboard is for.
-    #[serde(default, with = "lenient_string::option")]
-    pub selected_profile: Option<String>,
+    /// The profile ID this leaderboard is for (a number or a string, written back in the same
+    /// JSON type).
+    #[serde(default)]
+    pub selected_profile: Option<LenientId>,
     /// Overall standing per user ID, in the server's (ranking) order.
     #[serde(default)]
     pub profiles_leader_board_data: OrderedMap<String, ProfileLeaderboardEntry>,
@@ -254,7 +255,8 @@ impl HasProgress for GoalLeaderboardEntry {
 }
 
 /// [`GoalsLeaderboard::goal_status`]: the selected goal's target and what was achieved, as the
-/// server formats them (strings on the page; numbers are accepted and kept as text).
+/// server formats them (strings on the page; numbers are accepted and, normalised by design,
+/// written back as strings).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoalStatus {
@@ -294,7 +296,7 @@ pub struct CurrentGoalDetails {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoalVariant {
-    /// The step label or number, as text.
+    /// The step label or number, as text (a number is written back as a string, by design).
     #[serde(default, with = "lenient_string::option")]
     pub step: Option<String>,
     /// A link for this step.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use questkit_core::serde_helpers::null_as_default;
-use questkit_core::{HasProgress, Progress};
+use questkit_core::{HasProgress, LenientId, Progress};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -58,9 +58,9 @@ questkit_core::open_enum! {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Achievement {
-    /// The achievement's id.
-    #[serde(with = "questkit_core::serde_helpers::lenient_string")]
-    pub id: String,
+    /// The achievement's id (a 24-hex ObjectId string; a number is accepted too and written
+    /// back as a number).
+    pub id: LenientId,
     /// The organisation it belongs to.
     #[serde(default)]
     pub organisation_id: Option<String>,

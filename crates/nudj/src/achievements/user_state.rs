@@ -34,10 +34,12 @@ pub struct ProgressNode {
     /// Whether the node's condition is met.
     #[serde(default)]
     pub is_complete: Option<bool>,
-    /// The measured value (sum or count) so far.
+    /// The measured value (sum or count) so far. A numeric string is read too and, by
+    /// design, written back as a number.
     #[serde(default, with = "lenient_f64::option")]
     pub current_value: Option<f64>,
-    /// The threshold the measured value is compared with.
+    /// The threshold the measured value is compared with (a numeric string is read too and
+    /// written back as a number).
     #[serde(default, with = "lenient_f64::option")]
     pub target_value: Option<f64>,
     /// Progress on the children of a logical node.
