@@ -39,10 +39,11 @@ impl ErrorBody {
         if let Some(status) = status.filter(|s| !s.is_success()) {
             details = details.with_status(status);
         }
+        // Only a text `detail` is a message: any other JSON there is body content (a login
+        // may echo tokens), never copied into the error.
         let detail = match &self.detail {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
+            _ => None,
         };
         details.message = detail
             .or_else(|| {
