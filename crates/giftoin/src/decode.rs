@@ -3,6 +3,8 @@
 //! A body is decoded straight into the typed model. To know whether it is enveloped, the top
 //! level is scanned once first without building a JSON tree ([`Shape`]): the keys are read and
 //! every value skipped, except a `status` object, which is small.
+// Decoders read network input: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::borrow::Cow;
 use std::fmt;

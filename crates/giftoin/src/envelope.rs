@@ -3,6 +3,8 @@
 //! Giftoin's conventions page says every response wraps its result in `data` next to a `status`
 //! object, while the endpoint pages show bare results. [`Payload`] reads either form, so the
 //! client keeps working whichever one the server sends.
+// The envelope comes from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use chrono::{DateTime, Utc};
 use questkit_core::{DateText, LenientId};

@@ -66,6 +66,11 @@
 //! assert_eq!(challenge.missing_count(), 7);
 //! ```
 #![deny(missing_docs)]
+// Data from the network never panics the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod client;
 mod decode;

@@ -1,4 +1,6 @@
 //! Field helpers specific to Giftoin payloads.
+// Lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 /// A JSON number (or numeric string) read as `f64` and written back as an integer when it is
 /// whole, so `30` stays `30` and does not come back as `30.0`.

@@ -1,4 +1,6 @@
 //! The `{status_code, errors, data}` envelope around every Epixel response except login.
+// The envelope comes from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use crate::ordered_map::OrderedMap;
 use serde::de::{self, Deserializer, Visitor};

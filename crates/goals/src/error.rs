@@ -1,4 +1,6 @@
 //! Turning Epixel bodies into results: the envelope decoder and the error-body parser.
+// Decoders and error bodies read network input: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use questkit_core::decode::from_slice;
 use questkit_core::reqwest::StatusCode;
@@ -158,6 +160,7 @@ fn no_access_token(raw: &RawResponse, path: &str) -> Error {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // A test may panic on a wrong index.
 mod tests {
     use super::*;
 

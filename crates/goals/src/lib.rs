@@ -63,6 +63,11 @@
 //! - **The login body encoding.** The vendor's samples send form data; the client sends JSON,
 //!   which the Django REST Framework stack the responses point to accepts by default.
 #![deny(missing_docs)]
+// Data from the network never panics the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod auth;
 mod client;

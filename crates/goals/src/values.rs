@@ -1,4 +1,6 @@
 //! Loosely typed scalar values whose type the vendor page does not pin down.
+// Lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};

@@ -1,6 +1,8 @@
 //! Shapes shared by several Nudj resources: entity details and themed images.
 //!
 //! Timestamps are [`questkit_core::DateText`]: Nudj documents them as plain strings.
+// These shapes are read from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;

@@ -1,4 +1,6 @@
 //! Nudj's tRPC-shaped error body.
+// Error bodies come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 
@@ -193,6 +195,7 @@ fn lenient_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Trp
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // A test may panic on a wrong index.
 mod tests {
     use super::*;
 

@@ -56,6 +56,11 @@
 //! a number stays a number), timestamps their text. `send_raw()` returns the body exactly as
 //! sent.
 #![deny(missing_docs)]
+// Data from the network never panics the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod achievements;
 mod client;

@@ -1,4 +1,6 @@
 //! The `{totalCount, edges}` page Nudj returns from its list endpoints.
+// Pages come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 use std::marker::PhantomData;

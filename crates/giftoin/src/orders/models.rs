@@ -1,4 +1,6 @@
 //! The order body sent to a reseller campaign and the order Giftoin creates.
+// Created orders and metadata are read from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use questkit_core::LenientId;
 use questkit_core::serde_helpers::{lenient_string, null_as_default};

@@ -2,6 +2,8 @@
 //!
 //! Giftoin marks every field of these objects optional, so every field here is an `Option` (or
 //! an empty list), and fields Giftoin adds later are ignored rather than rejected.
+// Programs and their counts come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use chrono::{DateTime, Utc};
 use questkit_core::serde_helpers::{epoch_millis, lenient_bool, lenient_string, null_as_default};
@@ -375,6 +377,7 @@ impl HasProgress for CollectionChallenge {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // A test may panic on a wrong index.
 mod tests {
     use super::*;
     use serde_json::json;

@@ -11,6 +11,8 @@
 //! strings (`"1,250.50"`, `"40%"`) are written back as numbers, `1`/`0` flags as booleans,
 //! `null` lists as `[]`, `[]` maps as `{}`, and `goal_status` values and `step` as strings.
 //! `send_raw()` returns the body exactly as sent.
+// Goals and leaderboards come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use crate::ordered_map::OrderedMap;
 use crate::values::{NumberOrText, parse_number};

@@ -1,4 +1,6 @@
 //! The achievement model and its event queries.
+// Achievements and their lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 

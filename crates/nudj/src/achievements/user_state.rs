@@ -1,4 +1,6 @@
 //! The calling user's progress on an achievement: a tree that mirrors the criteria tree.
+// Progress trees and lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use questkit_core::serde_helpers::{lenient_f64, null_as_default};
 use questkit_core::{HasProgress, Progress};
