@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use questkit_core::{DateText, LenientId};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::ErrorCode;
 
@@ -31,6 +31,22 @@ pub struct ResponseStatus {
     /// A human-readable explanation of the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+}
+
+impl ResponseStatus {
+    /// Reads a status object member by member, keeping what fits: a member of an unexpected
+    /// type (`"errorCode": "n/a"`) is left out instead of failing the body it annotates.
+    pub(crate) fn lenient(mut object: Map<String, Value>) -> ResponseStatus {
+        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
+        ResponseStatus {
+            timestamp: take("timestamp").and_then(|v| serde_json::from_value(v).ok()),
+            error_code: take("errorCode").and_then(|v| serde_json::from_value(v).ok()),
+            error_message: match take("errorMessage") {
+                Some(Value::String(message)) => Some(message),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// The envelope's `timestamp` exactly as the server wrote it: documented as a string holding
