@@ -76,6 +76,8 @@ mod client;
 mod decode;
 pub mod envelope;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod object_only;
 pub mod orders;
 pub mod platform;

@@ -89,27 +89,37 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorDetails> {
     Some(details)
 }
 
+/// What an envelope says before its payload is read: the error it describes, or `None` for a
+/// success envelope. Fails when the body is not a JSON object of that shape.
+pub(crate) fn envelope_head(body: &[u8]) -> serde_json::Result<Option<ErrorDetails>> {
+    let head: ErrorBody = from_slice(body)?;
+    Ok(head.is_envelope_error().then(|| head.details()))
+}
+
 /// The error an envelope describes, or `None` when it is a success envelope.
 fn envelope_error(raw: &RawResponse) -> Result<Option<Error>> {
-    let head: ErrorBody =
-        from_slice(&raw.body).map_err(|e| decode_error(raw, ".".to_owned(), e.to_string()))?;
-    if !head.is_envelope_error() {
-        return Ok(None);
+    match envelope_head(&raw.body) {
+        Ok(None) => Ok(None),
+        Ok(Some(details)) => Ok(Some(Error::from(ApiError::from_details(
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            details,
+        )))),
+        Err(e) => Err(decode_error(raw, ".".to_owned(), e.to_string())),
     }
-    let api = ApiError::from_details(raw.status, &raw.headers, &raw.body, head.details());
-    Ok(Some(Error::from(api)))
 }
 
 /// The payload of an envelope: a model read from a JSON object only (`"data": []` is not an
 /// empty model).
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
-struct DataOnly<T> {
+pub(crate) struct DataOnly<T> {
     #[serde(
         default = "Option::default",
         deserialize_with = "crate::object_only::option"
     )]
-    data: Option<T>,
+    pub(crate) data: Option<T>,
 }
 
 /// Decodes an enveloped success body into its `data`; an error envelope (non-2xx `status_code`

@@ -73,6 +73,8 @@ mod auth;
 mod client;
 mod envelope;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod object_only;
 mod ordered_map;
 pub mod profiles;

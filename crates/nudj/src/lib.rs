@@ -68,6 +68,8 @@ mod common;
 pub mod error;
 pub mod events;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod leaderboards;
 mod list;
 pub mod me;
