@@ -43,7 +43,10 @@ async fn run() -> questkit::Result<()> {
     }
 
     // The single-challenge call returns the same program on its own.
-    if let Some(id) = challenges.first().and_then(|c| c.id.as_deref()) {
+    if let Some(id) = challenges
+        .first()
+        .and_then(|c| c.id.as_ref().map(|id| id.as_str()))
+    {
         let one = giftoin
             .users()
             .collection_challenge(platform.clone(), &user, id)
@@ -65,7 +68,7 @@ fn print_challenge(challenge: &CollectionChallenge) {
         "-".repeat(BAR_WIDTH - filled.min(BAR_WIDTH))
     );
     let name = challenge.name.as_deref().unwrap_or("(unnamed)");
-    let id = challenge.id.as_deref().unwrap_or("?");
+    let id = challenge.id.as_ref().map(|id| id.as_str()).unwrap_or("?");
     println!("\n{name} ({id})");
     let counts = match progress.target {
         Some(target) => format!("{}/{} cards", progress.current, target),
@@ -105,7 +108,11 @@ fn print_challenge(challenge: &CollectionChallenge) {
     let missing: Vec<String> = challenge
         .missing_cards()
         .map(|card| {
-            let name = card.name.as_deref().or(card.id.as_deref()).unwrap_or("?");
+            let name = card
+                .name
+                .as_deref()
+                .or(card.id.as_ref().map(|id| id.as_str()))
+                .unwrap_or("?");
             match &card.rarity {
                 Some(rarity) => format!("{name} [{rarity}]"),
                 None => name.to_owned(),

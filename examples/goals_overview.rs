@@ -13,7 +13,7 @@
 //! without it no `api-signature` header is sent), and optionally `EPIXEL_PROFILE_ID`.
 
 use questkit::HasProgress;
-use questkit::goals::{Goal, GoalsLeaderboard, Overview};
+use questkit::goals::{Goal, GoalsLeaderboard, NumberOrText, Overview};
 
 mod support;
 
@@ -43,11 +43,21 @@ async fn run() -> questkit::Result<()> {
     Ok(())
 }
 
-fn amount(value: Option<f64>, goal: &Goal) -> String {
+/// An amount with its currency; a placeholder the server filled with text is shown as sent.
+fn amount(value: Option<&NumberOrText>, goal: &Goal) -> String {
     match (value, goal.currency()) {
-        (Some(v), Some(currency)) => format!("{v:.2} {currency}"),
-        (Some(v), None) => format!("{v}"),
+        (Some(NumberOrText::Number(v)), Some(currency)) => format!("{v:.2} {currency}"),
+        (Some(other), _) => other.to_string(),
         (None, _) => "-".to_owned(),
+    }
+}
+
+/// A leaderboard number with `digits` decimals, or the server's text.
+fn figure(value: Option<&NumberOrText>, digits: usize) -> String {
+    match value {
+        Some(NumberOrText::Number(v)) => format!("{v:.digits$}"),
+        Some(other) => other.to_string(),
+        None => "-".to_owned(),
     }
 }
 
@@ -64,8 +74,8 @@ fn print_overview(overview: &Overview) {
         println!(
             "{:<20} {:>14} {:>14} {:>7}%{done}",
             name,
-            amount(goal.current, goal),
-            amount(goal.maximum, goal),
+            amount(goal.current.as_ref(), goal),
+            amount(goal.maximum.as_ref(), goal),
             progress.percent()
         );
     }
@@ -79,7 +89,7 @@ fn print_overview(overview: &Overview) {
             format!(
                 "{} ({})",
                 p.profilename.as_deref().unwrap_or("?"),
-                p.id.as_deref().unwrap_or("?")
+                p.id.as_ref().map(|id| id.as_str()).unwrap_or("?")
             )
         })
         .collect();
@@ -110,12 +120,8 @@ fn print_leaderboard(board: &GoalsLeaderboard) {
             } else {
                 name.as_str()
             },
-            row.value
-                .map(|v| format!("{v:.2}"))
-                .unwrap_or_else(|| "-".into()),
-            row.percentage
-                .map(|p| format!("{p:.0}"))
-                .unwrap_or_else(|| "-".into()),
+            figure(row.value.as_ref(), 2),
+            figure(row.percentage.as_ref(), 0),
         );
     }
     if let Some(status) = &board.goal_status {

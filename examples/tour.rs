@@ -98,7 +98,10 @@ async fn run() -> questkit::Result<()> {
     if let Some(id) = id {
         match nudj.client.achievements().get(&id).await {
             Ok(achievement) => {
-                let title = achievement.title().unwrap_or(&achievement.id).to_owned();
+                let title = achievement
+                    .title()
+                    .unwrap_or(achievement.id.as_str())
+                    .to_owned();
                 println!("\nWhat is left of the Nudj achievement \"{title}\":");
                 println!("{}", achievement.explain());
             }

@@ -278,13 +278,13 @@ mod nudj_items {
             let title = achievement
                 .title()
                 .filter(|t| !t.trim().is_empty())
-                .unwrap_or(&achievement.id);
+                .unwrap_or(achievement.id.as_str());
             let image = achievement
                 .details
                 .as_ref()
                 .and_then(|d| d.primary_image_url(false));
             ProgressItem::new(Source::Nudj, title, achievement.progress())
-                .id(achievement.id.clone())
+                .id(achievement.id.as_str())
                 .maybe_user(user)
                 .maybe_image(image)
         }
@@ -340,13 +340,13 @@ mod giftoin_items {
             let title = challenge
                 .name
                 .as_deref()
-                .or(challenge.id.as_deref())
+                .or(challenge.id.as_ref().map(|id| id.as_str()))
                 .unwrap_or("collection challenge");
             let mut item = ProgressItem::new(Source::Giftoin, title, challenge.progress())
                 .unit("cards")
                 .maybe_user(user)
                 .maybe_image(challenge.image.as_deref());
-            item.id = challenge.id.clone();
+            item.id = challenge.id.as_ref().map(|id| id.to_string());
             item
         }
     }

@@ -51,7 +51,10 @@ async fn every_giftoin_operation_matches_the_mock() {
                 "/users/discord/user-42/progress/collection-challenges",
             )],
             |programs| {
-                let ids: Vec<_> = programs.iter().filter_map(|p| p.id.as_deref()).collect();
+                let ids: Vec<_> = programs
+                    .iter()
+                    .filter_map(|p| p.id.as_ref().map(|id| id.as_str()))
+                    .collect();
                 assert_eq!(ids, PROGRAM_IDS);
                 assert!(programs[3].progress().is_completed());
             },
@@ -88,7 +91,10 @@ async fn every_giftoin_operation_matches_the_mock() {
                        "metadata": {"source": "contract-test"}}),
             )],
             |created| {
-                assert_eq!(created.order_id.as_deref(), Some("order_12345"));
+                assert_eq!(
+                    created.order_id.as_ref().map(|id| id.as_str()),
+                    Some("order_12345")
+                );
                 assert_eq!(created.status, Some(OrderStatus::Created));
             },
         ),

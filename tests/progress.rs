@@ -184,6 +184,41 @@ fn goal_with_a_zero_target_is_never_complete_or_divided_by_zero() {
 }
 
 #[test]
+fn goal_placeholders_written_as_text_count_as_absent() {
+    let goal: Goal = serde_json::from_str(
+        r#"{"display_name": "Sales", "maximum": "N/A", "current": "-", "percentage": "n/a"}"#,
+    )
+    .unwrap();
+    let item = ProgressItem::goal(None, "sales", &goal);
+    assert_eq!(
+        (
+            item.current(),
+            item.target(),
+            item.fraction(),
+            item.is_completed()
+        ),
+        (0.0, None, 0.0, false)
+    );
+    let half: Goal = serde_json::from_str(r#"{"maximum": "N/A", "percentage": "50"}"#).unwrap();
+    assert_eq!(ProgressItem::goal(None, "half", &half).fraction(), 0.5);
+}
+
+#[test]
+fn nudj_completion_time_is_parsed_from_the_servers_text() {
+    let achievement: Achievement = serde_json::from_str(
+        r#"{"id": "a1", "details": {"title": "Done"},
+            "userState": {"isComplete": true, "completedAt": "2024-05-01 12:00:00"}}"#,
+    )
+    .unwrap();
+    let item = ProgressItem::nudj_achievement(None, &achievement);
+    assert!(item.is_completed());
+    assert_eq!(
+        item.completed_at().map(|t| t.to_rfc3339()).as_deref(),
+        Some("2024-05-01T12:00:00+00:00")
+    );
+}
+
+#[test]
 fn giftoin_cards_or_percentage() {
     let seed: Vec<CollectionChallenge> = fixture("giftoin/progress_list.seed.json");
     let mut items: Vec<ProgressItem> = seed

@@ -2,7 +2,11 @@
 //!
 //! A body is decoded straight into the typed model. To know whether it is enveloped, the top
 //! level is scanned once first without building a JSON tree ([`Shape`]): the keys are read and
-//! every value skipped, except a `status` object, which is small.
+//! every value skipped, except a `status` object, which is small. The status only annotates a
+//! body, so it is read leniently: a member of an unexpected type is left out rather than
+//! failing the response.
+// Decoders read network input: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,6 +18,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::envelope::ResponseStatus;
 use crate::error::{ErrorBody, ErrorCode};
+use crate::object_only::List;
 
 /// The error parser given to the transport: `{status: {errorCode, errorMessage}}` to the core
 /// error's code (the number, as text) and message. Anything else returns `None`, and the core
@@ -21,6 +26,15 @@ use crate::error::{ErrorBody, ErrorCode};
 pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorDetails> {
     let body = ErrorBody::parse(body)?;
     details(body.status.as_ref()?)
+}
+
+/// The `status` object at the top level of `body`, read leniently; `None` when the body is
+/// not a JSON object with a `status` object.
+pub(crate) fn status_object(body: &[u8]) -> Option<ResponseStatus> {
+    match Shape::of(body).status {
+        StatusField::Object(status) => Some(*status),
+        _ => None,
+    }
 }
 
 fn details(status: &ResponseStatus) -> Option<ErrorDetails> {
@@ -46,6 +60,9 @@ fn details(status: &ResponseStatus) -> Option<ErrorDetails> {
 /// Decodes a success body into `T`, bare or inside `{data, status}`. A 2xx body that carries
 /// only an error status (`{"status": {"errorCode": 5250, ...}}`, or `data: null` next to it)
 /// becomes an [`Error::Api`] with Giftoin's code.
+///
+/// `T` is read from a JSON object only, bare or as `data`: an array is never read by position
+/// (see [`crate::object_only`]).
 pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let shape = Shape::of(&raw.body);
     shape.check_error(raw)?;
@@ -56,27 +73,30 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T
     }
 }
 
-/// Like [`decode_payload`] for a list, where `null` (bare or as `data`) reads as empty.
+/// Like [`decode_payload`] for a list, where `null` (bare or as `data`) reads as empty and each
+/// item is read from a JSON object only.
 pub(crate) fn decode_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<T>> {
     let shape = Shape::of(&raw.body);
     shape.check_error(raw)?;
     let list = if shape.is_envelope() {
-        decode_json::<Data<Option<Vec<T>>>>(raw)?.data
+        decode_json::<Data<List<T>>>(raw)?.data
     } else {
-        decode_json::<Option<Vec<T>>>(raw)?
+        decode_json::<List<T>>(raw)?
     };
-    Ok(list.unwrap_or_default())
+    Ok(list.0)
 }
 
-/// The `data` member of an envelope (a missing `data` reads as `null`).
+/// The `data` member of an envelope, a model read from an object only.
 #[derive(Deserialize)]
-struct Data<T> {
-    data: T,
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub(crate) struct Data<T> {
+    #[serde(deserialize_with = "crate::object_only::deserialize")]
+    pub(crate) data: T,
 }
 
 /// The top level of a body: whether it is an object with `data`, and its `status` object.
 #[derive(Default)]
-struct Shape {
+pub(crate) struct Shape {
     has_data: bool,
     data_is_null: bool,
     status: StatusField,
@@ -98,41 +118,48 @@ enum StatusField {
 impl Shape {
     /// Scans `body`; a body that is not a JSON object (or not JSON) has the default shape, and
     /// the typed decode that follows reports what is wrong with it.
-    fn of(body: &[u8]) -> Shape {
+    pub(crate) fn of(body: &[u8]) -> Shape {
         serde_json::from_slice(body).unwrap_or_default()
     }
 
     /// An object with a `data` key whose `status`, if any, is an object or null.
-    fn is_envelope(&self) -> bool {
+    pub(crate) fn is_envelope(&self) -> bool {
         self.has_data && !matches!(self.status, StatusField::Other)
     }
 
-    /// An error status with no data is Giftoin's error body inside a success response.
-    fn check_error(&self, raw: &RawResponse) -> Result<()> {
+    /// The error a success response carries: an error status with no data (Giftoin's error
+    /// body inside a 2xx), with the HTTP status its code stands for.
+    pub(crate) fn error(&self) -> Option<ErrorDetails> {
         let StatusField::Object(status) = &self.status else {
-            return Ok(());
+            return None;
         };
         if self.has_data && !self.data_is_null {
-            return Ok(());
+            return None;
         }
-        let Some(code) = status.error_code.filter(|c| c.is_error()) else {
-            return Ok(());
-        };
-        let Some(mut details) = details(status) else {
-            return Ok(());
-        };
-        if let Some(http) = code
-            .http_status()
-            .and_then(|s| StatusCode::from_u16(s).ok())
-        {
-            details = details.with_status(http);
+        let code = status.error_code.filter(|c| c.is_error())?;
+        let details = details(status)?;
+        Some(
+            match code
+                .http_status()
+                .and_then(|s| StatusCode::from_u16(s).ok())
+            {
+                Some(http) => details.with_status(http),
+                None => details,
+            },
+        )
+    }
+
+    /// [`Shape::error`] as the call's error.
+    fn check_error(&self, raw: &RawResponse) -> Result<()> {
+        match self.error() {
+            Some(details) => Err(Error::from(ApiError::from_details(
+                raw.status,
+                &raw.headers,
+                &raw.body,
+                details,
+            ))),
+            None => Ok(()),
         }
-        Err(Error::from(ApiError::from_details(
-            raw.status,
-            &raw.headers,
-            &raw.body,
-            details,
-        )))
     }
 }
 
@@ -187,9 +214,13 @@ impl<'de> Deserialize<'de> for StatusField {
                 self,
                 map: A,
             ) -> std::result::Result<StatusField, A::Error> {
-                let status =
-                    ResponseStatus::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(StatusField::Object(Box::new(status)))
+                // Small, and read member by member so that one odd member never fails it.
+                let object = serde_json::Map::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(StatusField::Object(Box::new(ResponseStatus::lenient(
+                    object,
+                ))))
             }
 
             fn visit_unit<E>(self) -> std::result::Result<StatusField, E> {
@@ -239,6 +270,20 @@ mod tests {
 
     fn shape(json: &str) -> Shape {
         Shape::of(json.as_bytes())
+    }
+
+    #[test]
+    fn odd_status_members_are_left_out() {
+        let body = br#"{"status":{"errorCode":"n/a","errorMessage":"Campaign not found"}}"#;
+        assert_eq!(
+            parse_error_body(body).and_then(|d| d.message).as_deref(),
+            Some("Campaign not found")
+        );
+        let status = status_object(br#"{"status":{"errorCode":5250,"errorMessage":7}}"#).unwrap();
+        assert_eq!(status.error_code, Some(ErrorCode::CAMPAIGN_NOT_FOUND));
+        assert_eq!(status.error_message, None);
+        let enveloped = shape(r#"{"data": {"id": "p"}, "status": {"timestamp": true}}"#);
+        assert!(enveloped.is_envelope() && enveloped.error().is_none());
     }
 
     #[test]

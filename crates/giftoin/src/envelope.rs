@@ -3,11 +3,14 @@
 //! Giftoin's conventions page says every response wraps its result in `data` next to a `status`
 //! object, while the endpoint pages show bare results. [`Payload`] reads either form, so the
 //! client keeps working whichever one the server sends.
+// The envelope comes from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use chrono::{DateTime, Utc};
+use questkit_core::{DateText, LenientId};
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::ErrorCode;
 
@@ -18,14 +21,10 @@ use crate::error::ErrorCode;
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResponseStatus {
-    /// Server time when the call ran. Sent as a string of epoch milliseconds, written back the
-    /// same way.
-    #[serde(
-        default,
-        with = "crate::serde_util::epoch_millis_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub timestamp: Option<DateTime<Utc>>,
+    /// Server time when the call ran, as sent (documented as a string of epoch milliseconds).
+    /// Kept verbatim so that an odd value never fails the response; see [`ServerTime`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timestamp: Option<ServerTime>,
     /// Giftoin's numeric error code; on some errors it is simply the HTTP status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<ErrorCode>,
@@ -34,11 +33,81 @@ pub struct ResponseStatus {
     pub error_message: Option<String>,
 }
 
+impl ResponseStatus {
+    /// Reads a status object member by member, keeping what fits: a member of an unexpected
+    /// type (`"errorCode": "n/a"`) is left out instead of failing the body it annotates.
+    pub(crate) fn lenient(mut object: Map<String, Value>) -> ResponseStatus {
+        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
+        ResponseStatus {
+            timestamp: take("timestamp").and_then(|v| serde_json::from_value(v).ok()),
+            error_code: take("errorCode").and_then(|v| serde_json::from_value(v).ok()),
+            error_message: match take("errorMessage") {
+                Some(Value::String(message)) => Some(message),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// The envelope's `timestamp` exactly as the server wrote it: documented as a string holding
+/// epoch milliseconds (`"1688555980233"`), read from a number too.
+///
+/// Giftoin types it only as a string, so the text is kept (and written back in the JSON type
+/// it came in) rather than parsed strictly; [`ServerTime::millis`] and
+/// [`ServerTime::date_time`] read it on demand.
+///
+/// ```
+/// use questkit_giftoin::envelope::ServerTime;
+///
+/// let at: ServerTime = serde_json::from_str(r#""1688555980233""#).unwrap();
+/// assert_eq!(at.millis(), Some(1_688_555_980_233));
+/// assert_eq!(at.date_time().unwrap().to_rfc3339(), "2023-07-05T11:19:40.233+00:00");
+/// assert_eq!(serde_json::to_string(&at).unwrap(), r#""1688555980233""#);
+/// let odd: ServerTime = serde_json::from_str(r#""soon""#).unwrap();
+/// assert_eq!((odd.as_str(), odd.date_time()), ("soon", None));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ServerTime(LenientId);
+
+impl ServerTime {
+    /// The value as text, as sent (`"1688555980233"`; a number is shown in JSON form).
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The epoch milliseconds, when the value is a whole number.
+    pub fn millis(&self) -> Option<i64> {
+        self.0.as_i64()
+    }
+
+    /// The instant: epoch milliseconds, or a date-time text (see
+    /// [`questkit_core::DateText::date_time`]) should the server write one.
+    pub fn date_time(&self) -> Option<DateTime<Utc>> {
+        match self.millis() {
+            Some(millis) => DateTime::from_timestamp_millis(millis),
+            None => DateText::from(self.as_str()).date_time(),
+        }
+    }
+}
+
+/// Written as a string of epoch milliseconds, as Giftoin documents it.
+impl From<DateTime<Utc>> for ServerTime {
+    fn from(at: DateTime<Utc>) -> Self {
+        ServerTime(LenientId::from(at.timestamp_millis().to_string()))
+    }
+}
+
 /// A result wrapped the documented way: `{"data": ..., "status": {...}}`.
+///
+/// When `T` is a model (a struct), `data` must be a JSON object: an array is never read by
+/// position.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct Envelope<T> {
     /// The result of the call.
+    #[serde(deserialize_with = "crate::object_only::deserialize")]
     pub data: T,
     /// Server time and error details, when the server includes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -56,6 +125,7 @@ impl<T> Envelope<T> {
 ///
 /// A JSON object is read as an envelope when it has a `data` key and its `status`, if any, is an
 /// object. Programs and orders carry a *string* `status`, so they are never mistaken for one.
+/// A model (a struct) is read from a JSON object only, bare or as `data`.
 ///
 /// ```
 /// use questkit_giftoin::envelope::Payload;
@@ -128,7 +198,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Payload<T> {
                 .map(Payload::Enveloped)
                 .map_err(D::Error::custom)
         } else {
-            T::deserialize(value)
+            crate::object_only::deserialize(value)
                 .map(Payload::Bare)
                 .map_err(D::Error::custom)
         }
@@ -167,19 +237,33 @@ mod tests {
         let status: ResponseStatus =
             serde_json::from_value(json!({"timestamp": "1688555980233", "errorCode": 400}))
                 .unwrap();
+        let at = status.timestamp.as_ref().unwrap();
+        assert_eq!(at.millis(), Some(1_688_555_980_233));
         assert_eq!(
-            status.timestamp.unwrap().timestamp_millis(),
-            1_688_555_980_233
+            at.date_time().map(|t| t.timestamp_millis()),
+            Some(1_688_555_980_233)
         );
         assert_eq!(status.error_code, Some(ErrorCode(400)));
         assert_eq!(
             serde_json::to_value(&status).unwrap(),
             json!({"timestamp": "1688555980233", "errorCode": 400})
         );
-        // A numeric timestamp is accepted too.
+        // A numeric timestamp is accepted too, and written back as a number.
         let numeric: ResponseStatus =
             serde_json::from_value(json!({"timestamp": 1688555980233_i64})).unwrap();
         assert_eq!(numeric.timestamp, status.timestamp);
+        assert_eq!(
+            serde_json::to_value(&numeric).unwrap(),
+            json!({"timestamp": 1688555980233_i64})
+        );
+        let iso: ServerTime = serde_json::from_value(json!("2024-02-24T12:20:00Z")).unwrap();
+        assert_eq!(iso.millis(), None);
+        assert_eq!(
+            iso.date_time().map(|t| t.timestamp_millis()),
+            Some(1_708_777_200_000)
+        );
+        let at = DateTime::from_timestamp_millis(1_708_777_200_000).unwrap();
+        assert_eq!(ServerTime::from(at).as_str(), "1708777200000");
     }
 
     #[test]

@@ -1,4 +1,6 @@
 //! Giftoin's error body and numeric error codes.
+// Error bodies come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -163,12 +165,14 @@ impl ErrorBody {
             .and_then(|s| s.error_message.as_deref())
     }
 
-    /// Parses an error body; `None` when the bytes are not a Giftoin error object (HTML, empty,
-    /// another JSON shape).
+    /// Parses an error body; `None` when the bytes are not a JSON object with a `status`
+    /// object (HTML, empty, an array, another JSON shape). The status is read leniently: a
+    /// member of an unexpected type is left out, so the others (the code, the message) still
+    /// count.
     pub fn parse(bytes: &[u8]) -> Option<ErrorBody> {
-        let body: ErrorBody = serde_json::from_slice(bytes).ok()?;
-        body.status.as_ref()?;
-        Some(body)
+        crate::decode::status_object(bytes).map(|status| ErrorBody {
+            status: Some(status),
+        })
     }
 }
 

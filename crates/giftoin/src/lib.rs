@@ -42,6 +42,13 @@
 //!   because proxies drop header names with underscores; see [`AuthHeader`].
 //! - **Optional fields.** Every program field is optional in the docs, so every model field is
 //!   an `Option`; enums are open and keep unknown values.
+//! - **Round trips.** Serializing a model gives back the server's values: IDs keep their JSON
+//!   type (string or number, via [`questkit_core::LenientId`]), epoch-millisecond numbers stay
+//!   the same integers, the status timestamp keeps its text ([`ServerTime`]). Normalised by
+//!   design: numeric strings in number fields come back as numbers, `1`/`0` flags as booleans,
+//!   a negative `timeLeft` as `0`, numbers in `reward.value` and order metadata as strings,
+//!   and a `null` or empty card list is left out. `send_raw()` returns the body exactly as
+//!   sent.
 //! - **Orders** are never retried after they may have reached the server (only on connection
 //!   errors and 429), and are checked with [`Order::validate`] before sending.
 //!
@@ -59,18 +66,26 @@
 //! assert_eq!(challenge.missing_count(), 7);
 //! ```
 #![deny(missing_docs)]
+// Data from the network never panics the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod client;
 mod decode;
 pub mod envelope;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+mod object_only;
 pub mod orders;
 pub mod platform;
 mod serde_util;
 pub mod users;
 
 pub use client::{AuthHeader, DEFAULT_BASE_URL, Giftoin, GiftoinBuilder};
-pub use envelope::{Envelope, Payload, ResponseStatus};
+pub use envelope::{Envelope, Payload, ResponseStatus, ServerTime};
 pub use error::{ErrorBody, ErrorCode};
 pub use orders::{Order, OrderCreated, OrderValidationError};
 pub use platform::Platform;

@@ -71,7 +71,10 @@ async fn collection_challenges_lists_every_program() {
         .collection_challenges(Platform::Discord, USER)
         .await
         .unwrap();
-    let ids: Vec<_> = list.iter().map(|p| p.id.as_deref().unwrap()).collect();
+    let ids: Vec<_> = list
+        .iter()
+        .map(|p| p.id.as_ref().map(|id| id.as_str()).unwrap())
+        .collect();
     assert_eq!(ids, PROGRAM_IDS);
     assert_eq!(list[0], seed_program());
     assert_eq!(list[0].progress().percent(), 30);
@@ -120,7 +123,7 @@ async fn collection_challenge_fetches_one_program() {
             .collection_challenge(Platform::Roblox, "261", id)
             .await
             .unwrap();
-        assert_eq!(program.id.as_deref(), Some(id));
+        assert_eq!(program.id.as_ref().map(|id| id.as_str()), Some(id));
     }
 
     let err = giftoin
@@ -267,7 +270,10 @@ async fn create_order_sends_the_body_and_reads_201() {
         .unwrap();
     let expected: OrderCreated = serde_json::from_str(&fixture("order_created.json")).unwrap();
     assert_eq!(created, expected);
-    assert_eq!(created.order_id.as_deref(), Some("order_12345"));
+    assert_eq!(
+        created.order_id.as_ref().map(|id| id.as_str()),
+        Some("order_12345")
+    );
     assert_eq!(created.status, Some(OrderStatus::Created));
 
     let request = mock.last_request().await.unwrap();
@@ -291,7 +297,10 @@ async fn create_order_sends_the_body_and_reads_201() {
         .create(DEMO_CAMPAIGN_ID, cashback)
         .await
         .unwrap();
-    assert_eq!(created.order_id.as_deref(), Some("order_12345"));
+    assert_eq!(
+        created.order_id.as_ref().map(|id| id.as_str()),
+        Some("order_12345")
+    );
     let sent: Value = serde_json::from_slice(&mock.last_request().await.unwrap().body).unwrap();
     assert_eq!(
         sent,
@@ -507,7 +516,7 @@ async fn error_envelopes_inside_200_are_errors() {
         .create(DEMO_CAMPAIGN_ID, Order::new(["a@example.com"]))
         .await
         .unwrap();
-    assert_eq!(created.order_id.as_deref(), Some("o-1"));
+    assert_eq!(created.order_id.as_ref().map(|id| id.as_str()), Some("o-1"));
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use questkit_core::HasProgress;
-use questkit_giftoin::envelope::Payload;
+use questkit_giftoin::envelope::{Payload, ServerTime};
 use questkit_giftoin::orders::{CoinId, OrderStatus};
 use questkit_giftoin::users::{ChallengeStatus, Environment, Rarity, ViewType};
 use questkit_giftoin::{CollectionChallenge, ErrorBody, ErrorCode, Order, OrderCreated, Platform};
@@ -20,14 +20,55 @@ fn read(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Deserializes a fixture, checks that serialize → deserialize gives an equal value, returns it.
+/// Deserializes a fixture, checks that serialize → deserialize gives an equal value and that
+/// every ID keeps its JSON type, returns it.
 fn load<T: DeserializeOwned + Serialize + PartialEq + Debug>(name: &str) -> T {
     let text = read(name);
     let value: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let again = serde_json::to_string(&value).unwrap();
     let back: T = serde_json::from_str(&again).unwrap_or_else(|e| panic!("{name} again: {e}"));
     assert_eq!(back, value, "{name} does not round-trip");
+    let original: Value = serde_json::from_str(&text).unwrap();
+    let rewritten: Value = serde_json::from_str(&again).unwrap();
+    assert_id_types_kept(name, "", &original, &rewritten);
     value
+}
+
+/// Whether a key names an ID (`id`, `rewardId`, `selected_profile`, `additionalCommunityIds`).
+fn is_id_key(key: &str) -> bool {
+    key == "id"
+        || key == "pk"
+        || key == "selected_profile"
+        || key.ends_with("_id")
+        || key.ends_with("Id")
+        || key.ends_with("_ids")
+        || key.ends_with("Ids")
+}
+
+/// Walks a fixture and its re-serialized form side by side: every ID the model kept has the
+/// JSON type (string or number) and the value the server sent.
+fn assert_id_types_kept(name: &str, path: &str, original: &Value, rewritten: &Value) {
+    match (original, rewritten) {
+        (Value::Object(before), Value::Object(after)) => {
+            for (key, value) in before {
+                let Some(kept) = after.get(key) else { continue };
+                let here = format!("{path}.{key}");
+                if is_id_key(key) && !value.is_null() {
+                    assert_eq!(
+                        kept, value,
+                        "{name}: ID {here} changed its JSON type or value"
+                    );
+                }
+                assert_id_types_kept(name, &here, value, kept);
+            }
+        }
+        (Value::Array(before), Value::Array(after)) => {
+            for (i, (value, kept)) in before.iter().zip(after).enumerate() {
+                assert_id_types_kept(name, &format!("{path}[{i}]"), value, kept);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Like [`load`], and the re-serialized JSON equals the fixture's JSON value exactly.
@@ -47,7 +88,7 @@ fn millis(ms: i64) -> DateTime<Utc> {
 }
 
 fn assert_seed_program(p: &CollectionChallenge) {
-    assert_eq!(p.id.as_deref(), Some("program_123"));
+    assert_eq!(p.id.as_ref().map(|id| id.as_str()), Some("program_123"));
     assert_eq!(p.name.as_deref(), Some("Winter Challenge"));
     assert_eq!(
         p.image.as_deref(),
@@ -61,7 +102,7 @@ fn assert_seed_program(p: &CollectionChallenge) {
     assert_eq!(p.cards.len(), 1);
     let card = &p.cards[0];
     assert_eq!(card.name.as_deref(), Some("Snowflake Card"));
-    assert_eq!(card.id.as_deref(), Some("card_456"));
+    assert_eq!(card.id.as_ref().map(|id| id.as_str()), Some("card_456"));
     assert_eq!(
         card.image.as_deref(),
         Some("https://example.com/images/snowflake.png")
@@ -78,7 +119,7 @@ fn assert_seed_program(p: &CollectionChallenge) {
     );
     assert_eq!(p.time_left, Some(Duration::from_secs(7 * 24 * 3600)));
     let reward = p.reward.as_ref().unwrap();
-    assert_eq!(reward.id.as_deref(), Some("reward_789"));
+    assert_eq!(reward.id.as_ref().map(|id| id.as_str()), Some("reward_789"));
     assert_eq!(reward.name.as_deref(), Some("Winter Champion Badge"));
     assert_eq!(
         reward.image.as_deref(),
@@ -152,7 +193,10 @@ fn enveloped_progress_reads_like_bare() {
     assert!(list.is_enveloped());
     assert_eq!(list.data(), &bare);
     let status = list.status().unwrap();
-    assert_eq!(status.timestamp, Some(millis(1_708_777_200_000)));
+    assert_eq!(
+        status.timestamp.as_ref().and_then(ServerTime::date_time),
+        Some(millis(1_708_777_200_000))
+    );
     assert_eq!(status.error_code, None);
 
     let single: Payload<CollectionChallenge> = load("progress_single.enveloped.json");
@@ -215,14 +259,17 @@ fn unknown_values_are_kept() {
 #[test]
 fn missing_and_null_fields_are_none() {
     let min: CollectionChallenge = load_exact("program_minimal.json");
-    assert_eq!(min.id.as_deref(), Some("program_min"));
+    assert_eq!(min.id.as_ref().map(|id| id.as_str()), Some("program_min"));
     assert!(min.cards.is_empty() && min.reward.is_none() && min.duration.is_none());
     let progress = min.progress();
     assert_eq!(progress.fraction(), 0.0);
     assert!(!progress.is_completed());
 
     let nulls: CollectionChallenge = load("program_nulls.json");
-    assert_eq!(nulls.id.as_deref(), Some("program_nulls"));
+    assert_eq!(
+        nulls.id.as_ref().map(|id| id.as_str()),
+        Some("program_nulls")
+    );
     assert!(nulls.name.is_none() && nulls.cards.is_empty() && nulls.status.is_none());
     assert!(nulls.time_left.is_none() && nulls.created_timestamp.is_none());
     assert_eq!(nulls.missing_count(), 0);
@@ -298,7 +345,10 @@ fn order_requests() {
 #[test]
 fn order_created_bare_and_enveloped() {
     let created: OrderCreated = load_exact("order_created.json");
-    assert_eq!(created.order_id.as_deref(), Some("order_12345"));
+    assert_eq!(
+        created.order_id.as_ref().map(|id| id.as_str()),
+        Some("order_12345")
+    );
     assert_eq!(created.status, Some(OrderStatus::Created));
     let bare: Payload<OrderCreated> = load_exact("order_created.json");
     assert!(
@@ -308,6 +358,40 @@ fn order_created_bare_and_enveloped() {
     let enveloped: Payload<OrderCreated> = load("order_created.enveloped.json");
     assert!(enveloped.is_enveloped());
     assert_eq!(enveloped.into_data(), created);
+}
+
+#[test]
+fn numeric_ids_keep_their_json_type() {
+    let program: CollectionChallenge = load("program_numeric_ids.json");
+    assert_eq!(program.cards.len(), 2);
+    let json = serde_json::to_value(&program).unwrap();
+    assert_eq!(json["id"], Value::from(123));
+    assert_eq!(json["cards"][0]["id"], Value::from(456));
+    assert_eq!(json["cards"][1]["id"], Value::from("card_457"));
+    assert_eq!(json["reward"]["id"], Value::from(789));
+    assert_eq!(program.id.as_ref().map(|id| id.as_str()), Some("123"));
+
+    let order: Order = load("order_request_numeric_ids.json");
+    assert!(order.validate().is_ok());
+    let json = serde_json::to_value(&order).unwrap();
+    assert_eq!(
+        json["thirdPartyUserIds"][0]["id"],
+        Value::from(123_456_789_012_345_678_u64)
+    );
+    assert_eq!(json["items"]["points"][0]["id"], Value::from(789));
+    // The builder sends a numeric ID as a number, a text ID as a string.
+    let built = Order::new(["player@example.com"])
+        .third_party_user_id(Platform::Discord, 123_456_789_012_345_678_u64)
+        .points(789_u64, 100);
+    assert_eq!(built, order);
+    assert_eq!(serde_json::to_value(&built).unwrap(), json);
+
+    let created: OrderCreated = load("order_created_numeric_id.json");
+    assert_eq!(created.status, Some(OrderStatus::Created));
+    assert_eq!(
+        serde_json::to_value(&created).unwrap()["orderId"],
+        Value::from(12345)
+    );
 }
 
 #[test]
@@ -385,5 +469,5 @@ fn every_fixture_is_covered() {
             );
         }
     }
-    assert_eq!(count, 22);
+    assert_eq!(count, 25);
 }

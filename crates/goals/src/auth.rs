@@ -2,6 +2,8 @@
 //!
 //! Epixel's login (`POST user/login/`) answers with a bare `{refresh, access}` pair of JWTs, not
 //! the usual envelope, and refuses with a bare `{detail, code}` body.
+// Token responses and auth error bodies come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

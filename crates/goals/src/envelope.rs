@@ -1,4 +1,6 @@
 //! The `{status_code, errors, data}` envelope around every Epixel response except login.
+// The envelope comes from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use crate::ordered_map::OrderedMap;
 use serde::de::{self, Deserializer, Visitor};
@@ -28,7 +30,11 @@ pub const NON_FIELD_ERRORS: &str = "non_field_errors";
 /// assert_eq!(envelope.errors.first_message("goal"), Some("Invalid goal keyword."));
 /// assert_eq!(envelope.data, None);
 /// ```
+///
+/// When `T` is a model (a struct), `data` must be a JSON object: an array is never read by
+/// position (`"data": []` is not an empty model).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 #[non_exhaustive]
 pub struct Envelope<T = Value> {
     /// The status the server put in the body (a number or a numeric string on the wire).
@@ -38,7 +44,10 @@ pub struct Envelope<T = Value> {
     #[serde(default)]
     pub errors: FieldErrors,
     /// The payload; `None` when the body had `data: null` or no `data` at all.
-    #[serde(default = "Option::default")]
+    #[serde(
+        default = "Option::default",
+        deserialize_with = "crate::object_only::option"
+    )]
     pub data: Option<T>,
 }
 

@@ -1,5 +1,8 @@
 //! Turning Epixel bodies into results: the envelope decoder and the error-body parser.
+// Decoders and error bodies read network input: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+use questkit_core::decode::from_slice;
 use questkit_core::reqwest::StatusCode;
 use questkit_core::{
     ApiError, Error, ErrorDetails, RawResponse, Result, decode_error, decode_json,
@@ -38,10 +41,11 @@ impl ErrorBody {
         if let Some(status) = status.filter(|s| !s.is_success()) {
             details = details.with_status(status);
         }
+        // Only a text `detail` is a message: any other JSON there is body content (a login
+        // may echo tokens), never copied into the error.
         let detail = match &self.detail {
             Some(serde_json::Value::String(s)) => Some(s.clone()),
-            Some(serde_json::Value::Null) | None => None,
-            Some(other) => Some(other.to_string()),
+            _ => None,
         };
         details.message = detail
             .or_else(|| {
@@ -65,12 +69,13 @@ impl ErrorBody {
 /// `{detail, code}`, and a bare map of field errors (`{"username": ["This field is required."]}`).
 /// Anything else (HTML, empty, other JSON) returns `None`.
 pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorDetails> {
-    let parsed: ErrorBody = serde_json::from_slice(body).ok()?;
+    // Not serde_json's own `from_slice`: it would read `[400, {...}]` by position.
+    let parsed: ErrorBody = from_slice(body).ok()?;
     if parsed.is_envelope_error() || parsed.detail.is_some() || parsed.code.is_some() {
         return Some(parsed.details());
     }
     // A bare map of field errors, without an envelope.
-    let fields: FieldErrors = serde_json::from_slice(body).ok()?;
+    let fields: FieldErrors = from_slice(body).ok()?;
     let all_messages = fields
         .iter()
         .all(|(_, m)| !matches!(m, crate::envelope::ErrorMessages::Other(_)));
@@ -84,26 +89,42 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<ErrorDetails> {
     Some(details)
 }
 
-/// The error an envelope describes, or `None` when it is a success envelope.
-fn envelope_error(raw: &RawResponse) -> Result<Option<Error>> {
-    let head: ErrorBody = serde_json::from_slice(&raw.body)
-        .map_err(|e| decode_error(raw, ".".to_owned(), e.to_string()))?;
-    if !head.is_envelope_error() {
-        return Ok(None);
-    }
-    let api = ApiError::from_details(raw.status, &raw.headers, &raw.body, head.details());
-    Ok(Some(Error::from(api)))
+/// What an envelope says before its payload is read: the error it describes, or `None` for a
+/// success envelope. Fails when the body is not a JSON object of that shape.
+pub(crate) fn envelope_head(body: &[u8]) -> serde_json::Result<Option<ErrorDetails>> {
+    let head: ErrorBody = from_slice(body)?;
+    Ok(head.is_envelope_error().then(|| head.details()))
 }
 
+/// The error an envelope describes, or `None` when it is a success envelope.
+fn envelope_error(raw: &RawResponse) -> Result<Option<Error>> {
+    match envelope_head(&raw.body) {
+        Ok(None) => Ok(None),
+        Ok(Some(details)) => Ok(Some(Error::from(ApiError::from_details(
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            details,
+        )))),
+        Err(e) => Err(decode_error(raw, ".".to_owned(), e.to_string())),
+    }
+}
+
+/// The payload of an envelope: a model read from a JSON object only (`"data": []` is not an
+/// empty model).
 #[derive(Deserialize)]
 #[serde(bound = "T: DeserializeOwned")]
-struct DataOnly<T> {
-    #[serde(default = "Option::default")]
-    data: Option<T>,
+pub(crate) struct DataOnly<T> {
+    #[serde(
+        default = "Option::default",
+        deserialize_with = "crate::object_only::option"
+    )]
+    pub(crate) data: Option<T>,
 }
 
 /// Decodes an enveloped success body into its `data`; an error envelope (non-2xx `status_code`
-/// or non-empty `errors`) becomes [`Error::Api`] whatever the HTTP status.
+/// or non-empty `errors`) becomes [`Error::Api`] whatever the HTTP status. A body, or a `data`,
+/// that is an array where the model is an object is a decode error.
 pub(crate) fn decode_envelope<T: DeserializeOwned + Default>(raw: &RawResponse) -> Result<T> {
     if let Some(error) = envelope_error(raw)? {
         return Err(error);
@@ -115,29 +136,41 @@ pub(crate) fn decode_envelope<T: DeserializeOwned + Default>(raw: &RawResponse) 
 }
 
 /// Decodes login and refresh responses: bare `{refresh, access}` as documented, or the same
-/// inside an envelope, should a deployment wrap it.
+/// inside an envelope, should a deployment wrap it. Tokens written as an array are refused.
 pub(crate) fn decode_tokens(raw: &RawResponse) -> Result<LoginTokens> {
-    if let Ok(tokens) = serde_json::from_slice::<LoginTokens>(&raw.body) {
-        if !tokens.access().trim().is_empty() {
-            return Ok(tokens);
-        }
+    let bare = decode_json::<LoginTokens>(raw);
+    match &bare {
+        Ok(tokens) if has_access(tokens) => return bare,
+        _ => {}
     }
     if let Some(error) = envelope_error(raw)? {
         return Err(error);
     }
-    let wrapped: DataOnly<LoginTokens> = serde_json::from_slice(&raw.body)
-        .map_err(|e| decode_error(raw, "access".to_owned(), e.to_string()))?;
-    match wrapped.data {
-        Some(tokens) if !tokens.access().trim().is_empty() => Ok(tokens),
-        _ => Err(decode_error(
-            raw,
-            "access".to_owned(),
-            "the response holds no access token".to_owned(),
-        )),
+    match decode_json::<DataOnly<LoginTokens>>(raw)?.data {
+        Some(tokens) if has_access(&tokens) => Ok(tokens),
+        Some(_) => Err(no_access_token(raw, "data.access")),
+        // Not enveloped: what was wrong with the bare tokens is the useful error.
+        None => match bare {
+            Err(err) => Err(err),
+            Ok(_) => Err(no_access_token(raw, "access")),
+        },
     }
 }
 
+fn has_access(tokens: &LoginTokens) -> bool {
+    !tokens.access().trim().is_empty()
+}
+
+fn no_access_token(raw: &RawResponse, path: &str) -> Error {
+    decode_error(
+        raw,
+        path.to_owned(),
+        "the response holds no access token".to_owned(),
+    )
+}
+
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // A test may panic on a wrong index.
 mod tests {
     use super::*;
 

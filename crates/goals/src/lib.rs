@@ -38,9 +38,16 @@
 //! keyword."), whether the server sends each as a string or a list. A refused login
 //! (`{detail, code}`) is an `Api` error too.
 //!
-//! The vendor page shows placeholders rather than types, so the models read numbers as JSON
-//! numbers or numeric strings, IDs as numbers or strings, flags as `true`/`false` or `1`/`0`,
-//! and keep the server's key order in maps keyed by goal or user ([`OrderedMap`]).
+//! The vendor page shows placeholders rather than types, so the models read numeric
+//! placeholders as [`NumberOrText`] (numbers or numeric strings as numbers, other text such as
+//! `"N/A"` kept, never failing the response), IDs as numbers or strings, flags as
+//! `true`/`false` or `1`/`0`, and keep the server's key order in maps keyed by goal or user
+//! ([`OrderedMap`]).
+//!
+//! Some values are normalised by design, so serializing a model can differ from the body
+//! received: numeric strings come back as numbers, `1`/`0` flags as booleans, `null` lists as
+//! `[]` and `[]` maps as `{}`. IDs keep their JSON type. For the bytes exactly as sent, use
+//! `send_raw()` on any call.
 //!
 //! # What the client cannot know
 //!
@@ -56,11 +63,19 @@
 //! - **The login body encoding.** The vendor's samples send form data; the client sends JSON,
 //!   which the Django REST Framework stack the responses point to accepts by default.
 #![deny(missing_docs)]
+// Data from the network never panics the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod auth;
 mod client;
 mod envelope;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+mod object_only;
 mod ordered_map;
 pub mod profiles;
 mod signature;

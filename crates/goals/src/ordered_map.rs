@@ -3,6 +3,8 @@
 //! Epixel returns goals and leaderboard rows as JSON objects keyed by goal keyword or user ID,
 //! and the order of those keys is the order the server meant (a ranking, the dashboard's widget
 //! order). `serde_json` in this workspace sorts object keys, so the models use this type instead.
+// Maps are read from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};

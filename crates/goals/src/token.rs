@@ -43,6 +43,9 @@ struct RefreshBody<'a> {
 
 /// Sends the login call and returns the tokens (shared by the token source and
 /// `user().login(..)`).
+///
+/// Sensitive: it carries the password and returns tokens, so its errors keep no body and it
+/// never follows a redirect to another origin.
 pub(crate) fn login_request(
     transport: &Transport,
     username: &str,
@@ -51,6 +54,7 @@ pub(crate) fn login_request(
     transport
         .post::<LoginTokens>(LOGIN_PATH, &[])
         .operation("user.login")
+        .sensitive()
         .json(&LoginBody {
             username,
             password: password.expose(),
@@ -75,6 +79,7 @@ impl RefreshPath {
         Ok(RefreshPath(raw.to_owned()))
     }
 
+    /// The refresh call: sensitive, like the login (it carries and returns tokens).
     fn request(
         &self,
         transport: &Transport,
@@ -83,6 +88,7 @@ impl RefreshPath {
         transport
             .request_path::<LoginTokens>(Method::POST, &self.0)
             .operation("user.refresh")
+            .sensitive()
             .json(&RefreshBody {
                 refresh: refresh.expose(),
             })

@@ -23,6 +23,10 @@ impl<'a> User<'a> {
     /// [`Error::Api`](questkit_core::Error::Api) with status 401 and the server's `code`
     /// (`no_active_account`, ...).
     ///
+    /// The call is marked sensitive (see [`questkit_core::Request::sensitive`]): its errors keep
+    /// no response body, not even for `body()`, and it never follows a redirect to another
+    /// origin ([`Error::Redirect`](questkit_core::Error::Redirect)). The refresh call is too.
+    ///
     /// ```no_run
     /// # async fn run(goals: questkit_goals::Goals) -> questkit_core::Result<()> {
     /// let tokens = goals.user().login("distributor-42", "s3cret").await?;

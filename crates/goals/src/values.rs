@@ -1,4 +1,6 @@
 //! Loosely typed scalar values whose type the vendor page does not pin down.
+// Lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
@@ -7,9 +9,13 @@ use std::fmt;
 /// A value documented only as a placeholder that may be a number or free text.
 ///
 /// The Epixel page shows, for example, a course `duration` and a leaderboard `level` as bare
-/// placeholders. They are most likely numbers, but a deployment could send `"1h 30m"` or
-/// `"Gold"`; rather than failing the whole response, such a value is kept as text.
-/// Numeric strings (`"45"`, `"1,250.50"`, `"40%"`) read as numbers.
+/// placeholders, and goal amounts (`<maximum>`, `<current>`) and leaderboard scores the same
+/// way. They are most likely numbers, but a deployment could send `"1h 30m"`, `"Gold"` or
+/// `"N/A"`; rather than failing the whole response, such a value is kept as text (and written
+/// back unchanged).
+///
+/// Normalised by design: numeric strings (`"45"`, `"1,250.50"`, `"40%"`) read as numbers and
+/// are written back as JSON numbers, whole numbers as integers (`1500`, not `1500.0`).
 ///
 /// ```
 /// use questkit_goals::NumberOrText;
@@ -50,9 +56,23 @@ impl fmt::Display for NumberOrText {
 impl Serialize for NumberOrText {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            // Whole numbers that an i64 holds exactly are written as integers, as servers do.
+            NumberOrText::Number(n) if n.fract() == 0.0 && n.abs() <= EXACT_INTEGER => {
+                serializer.serialize_i64(*n as i64)
+            }
             NumberOrText::Number(n) => serializer.serialize_f64(*n),
             NumberOrText::Text(t) => serializer.serialize_str(t),
         }
+    }
+}
+
+/// The largest integer an `f64` holds exactly (2^53).
+const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
+/// A number.
+impl From<f64> for NumberOrText {
+    fn from(value: f64) -> Self {
+        NumberOrText::Number(value)
     }
 }
 

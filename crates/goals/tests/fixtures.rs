@@ -7,6 +7,7 @@ use questkit_goals::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::fmt::Debug;
 use std::path::PathBuf;
 
@@ -19,12 +20,58 @@ fn load(name: &str) -> String {
 }
 
 /// Deserializes, serializes and deserializes again; both values must be equal.
+/// Every ID keeps its JSON type too.
 fn round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(name: &str) -> T {
     let first: T = serde_json::from_str(&load(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     let json = serde_json::to_string(&first).unwrap();
     let second: T = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{name} again: {e}"));
     assert_eq!(first, second, "{name} does not round-trip");
+    let original: Value = serde_json::from_str(&load(name)).unwrap();
+    let rewritten: Value = serde_json::from_str(&json).unwrap();
+    assert_id_types_kept(name, "", &original, &rewritten);
     first
+}
+
+/// Whether a key names an ID (`id`, `rewardId`, `selected_profile`, `additionalCommunityIds`).
+fn is_id_key(key: &str) -> bool {
+    key == "id"
+        || key == "pk"
+        || key == "selected_profile"
+        || key.ends_with("_id")
+        || key.ends_with("Id")
+        || key.ends_with("_ids")
+        || key.ends_with("Ids")
+}
+
+/// Walks a fixture and its re-serialized form side by side: every ID the model kept has the
+/// JSON type (string or number) and the value the server sent.
+fn assert_id_types_kept(name: &str, path: &str, original: &Value, rewritten: &Value) {
+    match (original, rewritten) {
+        (Value::Object(before), Value::Object(after)) => {
+            for (key, value) in before {
+                let Some(kept) = after.get(key) else { continue };
+                let here = format!("{path}.{key}");
+                if is_id_key(key) && !value.is_null() {
+                    assert_eq!(
+                        kept, value,
+                        "{name}: ID {here} changed its JSON type or value"
+                    );
+                }
+                assert_id_types_kept(name, &here, value, kept);
+            }
+        }
+        (Value::Array(before), Value::Array(after)) => {
+            for (i, (value, kept)) in before.iter().zip(after).enumerate() {
+                assert_id_types_kept(name, &format!("{path}[{i}]"), value, kept);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A number as a placeholder field holds it.
+fn num(value: f64) -> Option<NumberOrText> {
+    Some(NumberOrText::Number(value))
 }
 
 fn data<T>(envelope: Envelope<T>) -> T {
@@ -115,13 +162,13 @@ fn overview() {
     );
     let pv = overview.user_goals.get("personal_volume").unwrap();
     assert_eq!(pv.period, Some(Period::Monthly));
-    assert_eq!(pv.maximum, Some(1500.0));
-    assert_eq!(pv.minimum, Some(100.0));
+    assert_eq!(pv.maximum, num(1500.0));
+    assert_eq!(pv.minimum, num(100.0));
     assert_eq!(pv.display_name.as_deref(), Some("Personal Volume"));
     assert_eq!(pv.currency(), Some("USD"));
-    assert_eq!(pv.current, Some(975.5));
-    assert_eq!(pv.percentage, Some(65.03));
-    assert_eq!(pv.difference, Some(524.5));
+    assert_eq!(pv.current, num(975.5));
+    assert_eq!(pv.percentage, num(65.03));
+    assert_eq!(pv.difference, num(524.5));
     assert_eq!(pv.progress().fraction(), 0.6503);
     assert!(!pv.progress().is_completed());
 
@@ -133,12 +180,29 @@ fn overview() {
     assert_eq!(recruits.progress().percent(), 30);
 
     assert_eq!(overview.eligible_for_update, Some(true));
-    let ids: Vec<_> = overview.profiles.iter().map(|p| p.id.as_deref()).collect();
+    let ids: Vec<_> = overview
+        .profiles
+        .iter()
+        .map(|p| p.id.as_ref().map(|id| id.as_str()))
+        .collect();
     assert_eq!(ids, [Some("12"), Some("15")]);
     assert_eq!(
         overview.profiles[1].profilename.as_deref(),
         Some("Leadership Track")
     );
+}
+
+#[test]
+fn numeric_ids_are_written_back_as_numbers() {
+    let env: Envelope<Overview> = round_trip("overview.json");
+    let json = serde_json::to_value(&env).unwrap();
+    assert_eq!(json["data"]["profiles"][0]["id"], serde_json::json!(12));
+    let env: Envelope<Overview> = round_trip("overview_numeric_strings.json");
+    let json = serde_json::to_value(&env).unwrap();
+    assert!(json["data"]["profiles"][0]["id"].is_string());
+    let board: Envelope<GoalsLeaderboard> = round_trip("goals_leaderboard.json");
+    let json = serde_json::to_value(&board).unwrap();
+    assert!(json["data"]["selected_profile"].is_number());
 }
 
 #[test]
@@ -161,17 +225,21 @@ fn overview_numeric_strings() {
         ["zeta_retail", "alpha_recruits"]
     );
     let retail = overview.user_goals.get("zeta_retail").unwrap();
-    assert_eq!(retail.maximum, Some(2000.0));
-    assert_eq!(retail.minimum, Some(250.0));
-    assert_eq!(retail.current, Some(1250.5));
-    assert_eq!(retail.percentage, Some(62.53));
-    assert_eq!(retail.difference, Some(749.5));
+    assert_eq!(retail.maximum, num(2000.0));
+    assert_eq!(retail.minimum, num(250.0));
+    assert_eq!(retail.current, num(1250.5));
+    assert_eq!(retail.percentage, num(62.53));
+    assert_eq!(retail.difference, num(749.5));
     let recruits = overview.user_goals.get("alpha_recruits").unwrap();
-    assert_eq!(recruits.percentage, Some(40.0));
+    assert_eq!(recruits.percentage, num(40.0));
     assert_eq!(recruits.currency_code, None);
     assert_eq!(recruits.progress().fraction(), 0.4);
     assert_eq!(overview.eligible_for_update, Some(false));
-    let ids: Vec<_> = overview.profiles.iter().map(|p| p.id.as_deref()).collect();
+    let ids: Vec<_> = overview
+        .profiles
+        .iter()
+        .map(|p| p.id.as_ref().map(|id| id.as_str()))
+        .collect();
     assert_eq!(ids, [Some("12"), Some("p-77")]);
 }
 
@@ -230,10 +298,13 @@ fn goals_leaderboard() {
 
     assert_eq!(keys(&board.goals), ["personal_volume", "team_sales"]);
     let team = board.goals.get("team_sales").unwrap();
-    assert_eq!(team.maximum, Some(25000.0));
+    assert_eq!(team.maximum, num(25000.0));
     assert_eq!(team.current, None);
     assert_eq!(board.selected_goal.as_deref(), Some("personal_volume"));
-    assert_eq!(board.selected_profile.as_deref(), Some("12"));
+    assert_eq!(
+        board.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
 
     assert_eq!(
         keys(&board.profiles_leader_board_data),
@@ -242,8 +313,8 @@ fn goals_leaderboard() {
     let maria = board.profiles_leader_board_data.get("1042").unwrap();
     assert_eq!(maria.name.as_deref(), Some("Maria Lopez"));
     assert_eq!(maria.level, Some(NumberOrText::Number(3.0)));
-    assert_eq!(maria.overall, Some(88.5));
-    assert_eq!(maria.percentage, Some(88.5));
+    assert_eq!(maria.overall, num(88.5));
+    assert_eq!(maria.percentage, num(88.5));
 
     assert_eq!(
         keys(&board.goal_leader_board_user_data),
@@ -252,16 +323,16 @@ fn goals_leaderboard() {
     let (top_id, top) = board.goal_leader_board_user_data.first().unwrap();
     assert_eq!(top_id, "977");
     assert_eq!(top.full_name(), "Sam Okafor");
-    assert_eq!(top.value, Some(1620.0));
-    assert_eq!(top.percentage, Some(108.0));
+    assert_eq!(top.value, num(1620.0));
+    assert_eq!(top.percentage, num(108.0));
     assert!(top.progress().is_completed());
     let ana = board.goal_leader_board_user_data.get("1203").unwrap();
     assert_eq!(ana.image.as_deref(), Some(""));
     assert_eq!(ana.progress().percent(), 65);
 
     let info = board.current_goal_info.get("personal_volume").unwrap();
-    assert_eq!(info.current, Some(975.5));
-    assert_eq!(info.difference, Some(524.5));
+    assert_eq!(info.current, num(975.5));
+    assert_eq!(info.difference, num(524.5));
 
     let status = board.goal_status.as_ref().unwrap();
     assert_eq!(status.goal.as_deref(), Some("1500.00"));
@@ -298,15 +369,18 @@ fn goals_leaderboard_numeric_strings() {
         board.course_list[0].duration,
         Some(NumberOrText::Number(45.0))
     );
-    assert_eq!(board.goals.get("team_sales").unwrap().minimum, Some(5000.0));
-    assert_eq!(board.selected_profile.as_deref(), Some("12"));
+    assert_eq!(board.goals.get("team_sales").unwrap().minimum, num(5000.0));
+    assert_eq!(
+        board.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
     let sam = board.profiles_leader_board_data.get("977").unwrap();
     assert_eq!(sam.level.as_ref().and_then(NumberOrText::as_f64), Some(2.0));
-    assert_eq!(sam.overall, Some(71.0));
+    assert_eq!(sam.overall, num(71.0));
     assert_eq!(sam.image, None);
     let row = board.goal_leader_board_user_data.get("977").unwrap();
-    assert_eq!(row.value, Some(26340.0));
-    assert_eq!(row.percentage, Some(105.36));
+    assert_eq!(row.value, num(26340.0));
+    assert_eq!(row.percentage, num(105.36));
     let info = board.current_goal_info.get("team_sales").unwrap();
     assert!(info.progress().is_completed());
     let status = board.goal_status.unwrap();
@@ -318,7 +392,10 @@ fn goals_leaderboard_numeric_strings() {
             .as_deref(),
         Some("1")
     );
-    assert_eq!(board.profiles[0].id.as_deref(), Some("12"));
+    assert_eq!(
+        board.profiles[0].id.as_ref().map(|id| id.as_str()),
+        Some("12")
+    );
 }
 
 #[test]
@@ -335,7 +412,7 @@ fn goals_leaderboard_edge_cases() {
     assert_eq!(board.selected_profile, None);
     let lee = board.profiles_leader_board_data.get("5").unwrap();
     assert_eq!(lee.level, Some(NumberOrText::Text("Gold".into())));
-    assert_eq!(lee.percentage, Some(120.0));
+    assert_eq!(lee.percentage, num(120.0));
     assert!(board.goal_leader_board_user_data.is_empty());
     assert!(board.current_goal_info.is_empty());
     assert_eq!(board.goal_status, None);
@@ -354,7 +431,10 @@ fn goals_leaderboard_empty() {
     assert!(board.goal_leader_board_user_data.is_empty());
     assert!(board.current_goal_info.is_empty());
     assert_eq!(board.selected_goal.as_deref(), Some(""));
-    assert_eq!(board.selected_profile.as_deref(), Some("0"));
+    assert_eq!(
+        board.selected_profile.as_ref().map(|id| id.as_str()),
+        Some("0")
+    );
     assert_eq!(board.goal_status.unwrap().goal_value(), Some(0.0));
     assert!(board.current_goal_details.unwrap().variants.is_empty());
 }

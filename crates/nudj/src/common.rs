@@ -1,8 +1,9 @@
-//! Shapes shared by several Nudj resources: entity details, themed images, timestamps.
+//! Shapes shared by several Nudj resources: entity details and themed images.
+//!
+//! Timestamps are [`questkit_core::DateText`]: Nudj documents them as plain strings.
+// These shapes are read from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
-use std::fmt;
-
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
@@ -113,121 +114,9 @@ impl<'de> Deserialize<'de> for ImageRef {
     }
 }
 
-/// A point in time as Nudj sends it.
-///
-/// The documentation shows every timestamp as a plain string without a format, so a value that
-/// is not RFC 3339 is kept verbatim as [`Timestamp::Unparsed`] rather than rejected. Epoch
-/// milliseconds (a JSON number) are read as well.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Timestamp {
-    /// A valid date-time, converted to UTC.
-    At(DateTime<Utc>),
-    /// A string that is not an RFC 3339 date-time, kept as sent.
-    Unparsed(String),
-}
-
-impl Timestamp {
-    /// The date-time, when the value was one.
-    pub fn as_datetime(&self) -> Option<DateTime<Utc>> {
-        match self {
-            Timestamp::At(at) => Some(*at),
-            Timestamp::Unparsed(_) => None,
-        }
-    }
-
-    /// Parses a string leniently: RFC 3339 first, then a naive `YYYY-MM-DDTHH:MM:SS` read as UTC.
-    pub fn parse(raw: &str) -> Timestamp {
-        let trimmed = raw.trim();
-        if let Ok(at) = DateTime::parse_from_rfc3339(trimmed) {
-            return Timestamp::At(at.with_timezone(&Utc));
-        }
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(trimmed, "%Y-%m-%dT%H:%M:%S%.f") {
-            return Timestamp::At(naive.and_utc());
-        }
-        Timestamp::Unparsed(raw.to_owned())
-    }
-}
-
-impl From<DateTime<Utc>> for Timestamp {
-    fn from(at: DateTime<Utc>) -> Self {
-        Timestamp::At(at)
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Timestamp::At(at) => f.write_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-            Timestamp::Unparsed(raw) => f.write_str(raw),
-        }
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TimestampVisitor;
-
-        impl serde::de::Visitor<'_> for TimestampVisitor {
-            type Value = Timestamp;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date-time string or epoch milliseconds")
-            }
-
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Timestamp, E> {
-                Ok(Timestamp::parse(v))
-            }
-
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Timestamp, E> {
-                DateTime::from_timestamp_millis(v)
-                    .map(Timestamp::At)
-                    .ok_or_else(|| E::custom(format!("epoch milliseconds out of range: {v}")))
-            }
-
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Timestamp, E> {
-                let v = i64::try_from(v)
-                    .map_err(|_| E::custom(format!("epoch milliseconds out of range: {v}")))?;
-                self.visit_i64(v)
-            }
-        }
-
-        deserializer.deserialize_any(TimestampVisitor)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn timestamps_parse_leniently() {
-        let at = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
-        for raw in [
-            "\"2024-05-01T12:00:00Z\"",
-            "\"2024-05-01T14:00:00+02:00\"",
-            "\"2024-05-01T12:00:00.000Z\"",
-            "\"2024-05-01T12:00:00\"",
-            "1714564800000",
-        ] {
-            let ts: Timestamp = serde_json::from_str(raw).unwrap();
-            assert_eq!(ts.as_datetime(), Some(at), "{raw}");
-        }
-        let odd: Timestamp = serde_json::from_str("\"<string>\"").unwrap();
-        assert_eq!(odd, Timestamp::Unparsed("<string>".into()));
-        assert_eq!(serde_json::to_string(&odd).unwrap(), "\"<string>\"");
-        assert_eq!(
-            serde_json::to_string(&Timestamp::At(at)).unwrap(),
-            "\"2024-05-01T12:00:00Z\""
-        );
-        assert!(serde_json::from_str::<Timestamp>("true").is_err());
-    }
 
     #[test]
     fn image_refs_accept_any_json() {

@@ -1,4 +1,6 @@
 //! Nudj's tRPC-shaped error body.
+// Error bodies come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 
@@ -67,6 +69,11 @@ impl TrpcError {
             Some(wrapped @ Value::Object(_)) => wrapped.get("json").unwrap_or(wrapped).clone(),
             _ => value,
         };
+        // serde would read an array by position (`["oops", "BAD_REQUEST"]`): only an object
+        // is a tRPC error.
+        if !inner.is_object() {
+            return None;
+        }
         let parsed: TrpcError = serde_json::from_value(inner).ok()?;
         (parsed.message.is_some() || parsed.code.is_some()).then_some(parsed)
     }
@@ -188,6 +195,7 @@ fn lenient_code<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Trp
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // A test may panic on a wrong index.
 mod tests {
     use super::*;
 

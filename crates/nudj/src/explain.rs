@@ -21,6 +21,8 @@
 //!     "[ ] 3 / 5 purchases (sum of amount >= 5)"
 //! );
 //! ```
+// Explanations walk trees that come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 
@@ -196,7 +198,7 @@ impl Step {
                     group.label()
                 ));
                 for child in &group.children {
-                    child.render(depth + 1, lines);
+                    child.render(depth.saturating_add(1), lines);
                 }
             }
             Step::Unknown(unknown) => lines.push(format!("{indent}{unknown}")),

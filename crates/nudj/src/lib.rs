@@ -42,11 +42,25 @@
 //! (`{message, code, data}`) fills its code and message, and [`TrpcError::from_error`] gives
 //! the whole body back.
 //!
-//! Models are forgiving: Nudj adds enum values without notice (every enum is open), sends
-//! timestamps without a guaranteed format ([`Timestamp`]), has changed its reward shapes over
-//! time (`reward` and the older `rewardDistribution` are both read), and only documents the sum
-//! criteria node (other nodes that do not fit are kept as [`Criteria::Unknown`]).
+//! Models are forgiving: Nudj adds enum values without notice (every enum is open), documents
+//! timestamps only as strings (kept verbatim as [`DateText`], parsed on demand with
+//! [`DateText::date_time`] and [`DateText::date`], so no date form ever fails a response), has
+//! changed its reward shapes over time (`reward` and the older `rewardDistribution` are both
+//! read), and only documents the sum criteria node (other nodes that do not fit are kept as
+//! [`Criteria::Unknown`]).
+//!
+//! Serializing a model gives back what the server sent, with these normalisations by design:
+//! `null` lists and maps come back as `[]` / `{}`, numeric strings in progress values and
+//! criteria thresholds (`"12.5"`) as numbers, a numeric tRPC `code` as a string, and a criteria
+//! node in its documented nested shape. IDs keep their JSON type (an achievement `id` sent as
+//! a number stays a number), timestamps their text. `send_raw()` returns the body exactly as
+//! sent.
 #![deny(missing_docs)]
+// Data from the network never panics the client.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod achievements;
 mod client;
@@ -54,9 +68,12 @@ mod common;
 pub mod error;
 pub mod events;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod leaderboards;
 mod list;
 pub mod me;
+mod object_only;
 mod page;
 pub mod rewards;
 pub mod streaks;
@@ -67,12 +84,14 @@ pub use achievements::{
 pub use client::{
     ADMIN_PATH, API_TOKEN_HEADER, INTEGRATION_PATH, LANGUAGE_HEADER, Nudj, NudjBuilder,
 };
-pub use common::{Details, ImageRef, ThemeImages, Timestamp};
+pub use common::{Details, ImageRef, ThemeImages};
 pub use error::{TrpcCode, TrpcError};
 pub use events::{CustomEvent, CustomEventReceipt};
 pub use explain::Explanation;
 pub use leaderboards::LeaderboardConfig;
 pub use list::{ListCall, MAX_LIMIT};
 pub use page::Page;
+/// Re-exported: the type of every Nudj timestamp.
+pub use questkit_core::DateText;
 pub use rewards::{Reward, RewardAsset, RewardEntry};
 pub use streaks::Streak;

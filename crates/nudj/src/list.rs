@@ -1,4 +1,6 @@
 //! The paginated list call shared by every `{totalCount, edges}` endpoint.
+// Pagination follows counts the server sends: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 use std::future::IntoFuture;

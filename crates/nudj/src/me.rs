@@ -1,4 +1,6 @@
 //! The calling user's own data: `/me/rewards`, `/me/reward-entries`, `/me/streaks`.
+// The streaks decoder reads network input: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use questkit_core::{RawResponse, Result, decode_json};
 

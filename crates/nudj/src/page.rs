@@ -1,4 +1,6 @@
 //! The `{totalCount, edges}` page Nudj returns from its list endpoints.
+// Pages come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -6,11 +8,14 @@ use std::marker::PhantomData;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::object_only::Item;
+
 /// One page of a paginated Nudj list.
 ///
 /// Nudj pages by offset: `skip` items are skipped and at most `limit` are returned, while
 /// `total_count` counts every item regardless of `limit` and `skip`. Older endpoints answer
 /// with `{items}` or a bare array instead of the envelope; both are read too (with no total).
+/// An item that is a model must be a JSON object: an array is never read by position.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -73,14 +78,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
                 f.write_str("a {totalCount, edges} page or an array")
             }
 
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Page<T>, A::Error> {
-                let mut edges = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    edges.push(item);
-                }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Page<T>, A::Error> {
                 Ok(Page {
                     total_count: None,
-                    edges,
+                    edges: items(seq)?,
                 })
             }
 
@@ -93,7 +94,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
                             total_count = map.next_value::<Option<u64>>()?;
                         }
                         "edges" | "items" if edges.is_none() => {
-                            edges = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default());
+                            edges = Some(
+                                map.next_value::<Option<Edges<T>>>()?
+                                    .map(|e| e.0)
+                                    .unwrap_or_default(),
+                            );
                         }
                         "edges" | "items" => {
                             return Err(de::Error::duplicate_field("edges"));
@@ -112,6 +117,39 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
 
         deserializer.deserialize_any(PageVisitor(PhantomData))
     }
+}
+
+/// The `edges` (or `items`) list of a page.
+struct Edges<T>(Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Edges<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EdgesVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for EdgesVisitor<T> {
+            type Value = Edges<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of items")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Edges<T>, A::Error> {
+                items(seq).map(Edges)
+            }
+        }
+
+        deserializer.deserialize_seq(EdgesVisitor(PhantomData))
+    }
+}
+
+/// The items of a list; an item that is a model must be a JSON object, not an array read by
+/// position (see [`crate::object_only`]).
+fn items<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T>, A::Error> {
+    let mut edges = Vec::new();
+    while let Some(Item(item)) = seq.next_element::<Item<T>>()? {
+        edges.push(item);
+    }
+    Ok(edges)
 }
 
 #[cfg(test)]

@@ -233,7 +233,7 @@ async fn stream_yields_every_achievement_once() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = items.iter().map(|a| a.id.clone()).collect();
+    let ids: Vec<String> = items.iter().map(|a| a.id.to_string()).collect();
     let expected: Vec<String> = (1..=7)
         .map(|n| format!("65a0000000000000000000{n:02}"))
         .collect();

@@ -2,7 +2,7 @@
 
 mod common;
 
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use common::{load, raw};
 use questkit_core::HasProgress;
 use questkit_nudj::achievements::{
@@ -16,8 +16,8 @@ use questkit_nudj::rewards::{
     RewardSelectionMethod, TagContext, TagRef,
 };
 use questkit_nudj::{
-    Achievement, Criteria, CustomEvent, CustomEventReceipt, ImageRef, LeaderboardConfig, Page,
-    Reward, RewardAsset, RewardEntry, Streak, Timestamp, TrpcCode, TrpcError,
+    Achievement, Criteria, CustomEvent, CustomEventReceipt, DateText, ImageRef, LeaderboardConfig,
+    Page, Reward, RewardAsset, RewardEntry, Streak, TrpcCode, TrpcError,
 };
 use serde_json::json;
 
@@ -31,6 +31,7 @@ const ALL_FIXTURES: &[&str] = &[
     "edge_logical_alt_spelling.json",
     "edge_missing_user_state.json",
     "edge_nulls.json",
+    "edge_numeric_ids.json",
     "edge_unknown_criteria.json",
     "edge_unknown_enums.json",
     "edge_user_state_shorter.json",
@@ -49,14 +50,17 @@ const ALL_FIXTURES: &[&str] = &[
     "rewards_list.json",
 ];
 
-fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Timestamp> {
-    Some(Timestamp::At(
-        Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap(),
-    ))
+fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<DateTime<Utc>> {
+    Some(Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap())
 }
 
-fn placeholder() -> Option<Timestamp> {
-    Some(Timestamp::Unparsed("<string>".into()))
+/// The instant a kept timestamp text stands for.
+fn parsed(text: &Option<DateText>) -> Option<DateTime<Utc>> {
+    text.as_ref().and_then(DateText::date_time)
+}
+
+fn placeholder() -> Option<DateText> {
+    Some(DateText::from("<string>"))
 }
 
 #[test]
@@ -207,7 +211,7 @@ fn achievements_list() {
     let weekly = &page.edges[2];
     assert_eq!(weekly.progress_period, Some(ProgressPeriod::Weekly));
     assert_eq!(
-        weekly.user_state.as_ref().unwrap().progress_resets_at,
+        parsed(&weekly.user_state.as_ref().unwrap().progress_resets_at),
         at(2024, 6, 10, 0, 0, 0)
     );
 
@@ -221,7 +225,7 @@ fn achievements_list() {
     assert_eq!(streak.user_state.as_ref().unwrap().times_completed, Some(2));
 
     let champion = &page.edges[6];
-    assert_eq!(champion.expires_at, at(2024, 12, 31, 23, 59, 59));
+    assert_eq!(parsed(&champion.expires_at), at(2024, 12, 31, 23, 59, 59));
     assert_eq!(
         champion.reward.as_ref().unwrap().items[0].item_type,
         Some(AllocationType::Entries)
@@ -371,7 +375,7 @@ fn rewards_list() {
         draw.allocations_type,
         Some(AllocationsType::Unknown("entries-only".into()))
     );
-    assert_eq!(draw.draws_at, at(2024, 9, 1, 12, 0, 0));
+    assert_eq!(parsed(&draw.draws_at), at(2024, 9, 1, 12, 0, 0));
     assert_eq!(draw.is_manual_giveaway, Some(true));
     assert_eq!(
         draw.allocations[0].allocation_type,
@@ -390,7 +394,7 @@ fn my_rewards() {
         voucher.event_sub_category,
         Some(EventSubCategory::ShopPurchase)
     );
-    assert_eq!(voucher.redeemed_at, at(2024, 6, 2, 8, 30, 0));
+    assert_eq!(parsed(&voucher.redeemed_at), at(2024, 6, 2, 8, 30, 0));
     assert_eq!(
         voucher.redeemable.as_ref().unwrap().content.as_deref(),
         Some("<p>COFFEE-1234</p>")
@@ -410,7 +414,7 @@ fn my_reward_entries() {
     assert_eq!(one.total_entries, Some(5));
     assert_eq!(one.entries.iter().filter_map(|e| e.amount).sum::<u64>(), 5);
     assert_eq!(one.reward_assets[0].id, "65f0000000000000000000a9");
-    assert_eq!(one.drawn_at, at(2024, 4, 1, 12, 0, 0));
+    assert_eq!(parsed(&one.drawn_at), at(2024, 4, 1, 12, 0, 0));
 }
 
 #[test]
@@ -667,7 +671,12 @@ fn query_descriptions_may_be_localised() {
 }
 
 #[test]
-fn numeric_ids_are_accepted() {
-    let a: Achievement = serde_json::from_value(json!({"id": 42})).unwrap();
+fn numeric_ids_are_accepted_and_written_back_as_numbers() {
+    let a: Achievement = load("edge_numeric_ids.json");
     assert_eq!(a.id, "42");
+    assert!(a.id.is_number());
+    assert_eq!(serde_json::to_value(&a).unwrap()["id"], json!(42));
+    let text: Achievement = serde_json::from_value(json!({"id": "42"})).unwrap();
+    assert_eq!(serde_json::to_value(&text).unwrap()["id"], json!("42"));
+    assert_eq!(text.id, a.id, "the same ID whatever its JSON type");
 }

@@ -1,5 +1,8 @@
 //! The order body sent to a reseller campaign and the order Giftoin creates.
+// Created orders and metadata are read from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+use questkit_core::LenientId;
 use questkit_core::serde_helpers::{lenient_string, null_as_default};
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -86,7 +89,7 @@ impl Order {
     pub fn third_party_user_id(
         mut self,
         platform: impl Into<Platform>,
-        id: impl Into<String>,
+        id: impl Into<LenientId>,
     ) -> Self {
         self.third_party_user_ids
             .push(ThirdPartyUserId::new(platform, id));
@@ -106,7 +109,7 @@ impl Order {
     }
 
     /// Adds a quantity of a points item (`items.points`).
-    pub fn points(mut self, id: impl Into<String>, quantity: u64) -> Self {
+    pub fn points(mut self, id: impl Into<LenientId>, quantity: u64) -> Self {
         self.items
             .get_or_insert_with(OrderItems::default)
             .points
@@ -148,7 +151,7 @@ impl Order {
         if let Some(index) = self
             .third_party_user_ids
             .iter()
-            .position(|u| u.id.trim().is_empty() || u.kind.as_str().trim().is_empty())
+            .position(|u| u.id.as_str().trim().is_empty() || u.kind.as_str().trim().is_empty())
         {
             return Err(OrderValidationError::BlankThirdPartyUserId { index });
         }
@@ -157,7 +160,7 @@ impl Order {
             .as_ref()
             .map(|i| i.points.as_slice())
             .unwrap_or(&[]);
-        if let Some(index) = points.iter().position(|p| p.id.trim().is_empty()) {
+        if let Some(index) = points.iter().position(|p| p.id.as_str().trim().is_empty()) {
             return Err(OrderValidationError::BlankItemId { index });
         }
         if let Some(index) = self
@@ -220,14 +223,13 @@ pub struct ThirdPartyUserId {
     /// The platform of the account (`type` on the wire).
     #[serde(rename = "type")]
     pub kind: Platform,
-    /// The user's ID on that platform.
-    #[serde(with = "lenient_string")]
-    pub id: String,
+    /// The user's ID on that platform (a string or a number, sent in the JSON type it has).
+    pub id: LenientId,
 }
 
 impl ThirdPartyUserId {
-    /// A platform account.
-    pub fn new(platform: impl Into<Platform>, id: impl Into<String>) -> Self {
+    /// A platform account (`"123456789012345678"`, or a number to send a JSON number).
+    pub fn new(platform: impl Into<Platform>, id: impl Into<LenientId>) -> Self {
         ThirdPartyUserId {
             kind: platform.into(),
             id: id.into(),
@@ -248,16 +250,15 @@ pub struct OrderItems {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PointsItem {
-    /// The points item ID (`point_789`).
-    #[serde(with = "lenient_string")]
-    pub id: String,
+    /// The points item ID (`point_789`; a number is sent as a JSON number).
+    pub id: LenientId,
     /// How many points.
     pub quantity: u64,
 }
 
 impl PointsItem {
     /// A quantity of a points item.
-    pub fn new(id: impl Into<String>, quantity: u64) -> Self {
+    pub fn new(id: impl Into<LenientId>, quantity: u64) -> Self {
         PointsItem {
             id: id.into(),
             quantity,
@@ -441,13 +442,9 @@ questkit_core::open_enum! {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrderCreated {
-    /// The new order's ID (`order_12345`).
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub order_id: Option<String>,
+    /// The new order's ID (`order_12345`; a number is written back as a number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<LenientId>,
     /// The order's state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<OrderStatus>,

@@ -2,12 +2,12 @@
 //!
 //! Giftoin marks every field of these objects optional, so every field here is an `Option` (or
 //! an empty list), and fields Giftoin adds later are ignored rather than rejected.
+// Programs and their counts come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use chrono::{DateTime, Utc};
-use questkit_core::serde_helpers::{
-    duration_millis, epoch_millis, lenient_bool, lenient_string, null_as_default,
-};
-use questkit_core::{HasProgress, Progress};
+use questkit_core::serde_helpers::{epoch_millis, lenient_bool, lenient_string, null_as_default};
+use questkit_core::{HasProgress, LenientId, Progress};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -64,13 +64,10 @@ questkit_core::open_enum! {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CollectionChallenge {
-    /// The program ID (`program_123`), the `{programId}` of the single-challenge call.
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    /// The program ID (`program_123`), the `{programId}` of the single-challenge call. A
+    /// number is accepted too and written back as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<LenientId>,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -108,11 +105,13 @@ pub struct CollectionChallenge {
         skip_serializing_if = "Option::is_none"
     )]
     pub created_timestamp: Option<DateTime<Utc>>,
-    /// Time left until the challenge ends (milliseconds on the wire). Meaningless when
-    /// [`ChallengeDuration::end`] is `None`; a negative value reads as zero.
+    /// Time left until the challenge ends (whole milliseconds on the wire). Meaningless when
+    /// [`ChallengeDuration::end`] is `None`. Normalised by design: a negative value (a period
+    /// that already ended) reads as zero, and a numeric string is written back as a number; a
+    /// fraction of a millisecond is a decode error.
     #[serde(
         default,
-        with = "duration_millis::option",
+        with = "crate::serde_util::whole_millis::option",
         skip_serializing_if = "Option::is_none"
     )]
     pub time_left: Option<Duration>,
@@ -141,13 +140,9 @@ pub struct Card {
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The card ID (`card_456`).
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    /// The card ID (`card_456`). A number is accepted too and written back as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<LenientId>,
     /// URL of the card's image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
@@ -180,13 +175,9 @@ impl Card {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Reward {
-    /// The reward ID.
-    #[serde(
-        default,
-        with = "lenient_string::option",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub id: Option<String>,
+    /// The reward ID. A number is accepted too and written back as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<LenientId>,
     /// Display name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -211,7 +202,8 @@ pub struct Reward {
         skip_serializing_if = "Option::is_none"
     )]
     pub can_claim: Option<bool>,
-    /// The reward's value (a code or text); numbers are read as their text.
+    /// The reward's value (a code or text). Normalised by design: a number is read as its text
+    /// and written back as a string.
     #[serde(
         default,
         with = "lenient_string::option",
@@ -385,6 +377,7 @@ impl HasProgress for CollectionChallenge {
 }
 
 #[cfg(test)]
+#[allow(clippy::indexing_slicing)] // A test may panic on a wrong index.
 mod tests {
     use super::*;
     use serde_json::json;
@@ -543,7 +536,10 @@ mod tests {
                 {"id": "c", "ownedQuantity": 0}
             ]
         }));
-        let missing: Vec<_> = c.missing_cards().filter_map(|c| c.id.as_deref()).collect();
+        let missing: Vec<_> = c
+            .missing_cards()
+            .filter_map(|c| c.id.as_ref().map(|id| id.as_str()))
+            .collect();
         assert_eq!(missing, ["b", "c"]);
         assert_eq!(c.collected(), 1);
         assert_eq!(c.missing_count(), 4);

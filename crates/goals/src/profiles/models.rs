@@ -1,14 +1,23 @@
 //! Models of the two "Profiles - Goals" endpoints: the goals overview and the goals leaderboard.
 //!
 //! The vendor page shows only placeholders, not types, so every field is read leniently:
-//! numbers as JSON numbers or numeric strings, IDs as numbers or strings, booleans as
-//! `true`/`false` or `1`/`0`, and any field may be missing or `null`. Maps keyed by goal keyword
-//! or user ID keep the order the server sent (see [`OrderedMap`]).
+//! numeric placeholders as [`NumberOrText`] (a JSON number or numeric string reads as a number,
+//! any other text is kept, so `"N/A"` never fails a response), IDs as [`LenientId`] (numbers or
+//! strings, written back in the JSON type they came in), booleans as `true`/`false` or `1`/`0`,
+//! and any field may be missing or `null`. Maps keyed by goal keyword or user ID keep the order
+//! the server sent (see [`OrderedMap`]).
+//!
+//! Normalised by design, so serializing a model may differ from the bytes received: numeric
+//! strings (`"1,250.50"`, `"40%"`) are written back as numbers, `1`/`0` flags as booleans,
+//! `null` lists as `[]`, `[]` maps as `{}`, and `goal_status` values and `step` as strings.
+//! `send_raw()` returns the body exactly as sent.
+// Goals and leaderboards come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use crate::ordered_map::OrderedMap;
 use crate::values::{NumberOrText, parse_number};
-use questkit_core::serde_helpers::{lenient_bool, lenient_f64, lenient_string, null_as_default};
-use questkit_core::{HasProgress, Progress};
+use questkit_core::serde_helpers::{lenient_bool, lenient_string, null_as_default};
+use questkit_core::{HasProgress, LenientId, Progress};
 use serde::{Deserialize, Serialize};
 
 questkit_core::open_enum! {
@@ -41,27 +50,27 @@ pub struct Goal {
     /// How often the goal resets.
     #[serde(default)]
     pub period: Option<Period>,
-    /// The target value.
-    #[serde(default, with = "lenient_f64::option")]
-    pub maximum: Option<f64>,
+    /// The target value (a number; text the server sends instead is kept, see [`NumberOrText`]).
+    #[serde(default)]
+    pub maximum: Option<NumberOrText>,
     /// The lowest value the goal may be set to (or the floor that counts).
-    #[serde(default, with = "lenient_f64::option")]
-    pub minimum: Option<f64>,
+    #[serde(default)]
+    pub minimum: Option<NumberOrText>,
     /// The name to show.
     #[serde(default)]
     pub display_name: Option<String>,
     /// The currency of a money goal (ISO code); empty or absent for counts.
     #[serde(default)]
     pub currency_code: Option<String>,
-    /// The user's current value.
-    #[serde(default, with = "lenient_f64::option")]
-    pub current: Option<f64>,
-    /// The server's own progress percentage (`65.03` means 65.03 %).
-    #[serde(default, with = "lenient_f64::option")]
-    pub percentage: Option<f64>,
+    /// The user's current value (a number, or text kept as sent).
+    #[serde(default)]
+    pub current: Option<NumberOrText>,
+    /// The server's own progress percentage (`65.03` means 65.03 %), or text kept as sent.
+    #[serde(default)]
+    pub percentage: Option<NumberOrText>,
     /// How much is left to reach the target.
-    #[serde(default, with = "lenient_f64::option")]
-    pub difference: Option<f64>,
+    #[serde(default)]
+    pub difference: Option<NumberOrText>,
 }
 
 impl Goal {
@@ -76,10 +85,11 @@ impl Goal {
 
 impl HasProgress for Goal {
     /// `current` against `maximum`; the server's `percentage`, when present, sets the fraction,
-    /// and a percentage of 100 or more marks the goal completed.
+    /// and a percentage of 100 or more marks the goal completed. Text in place of a number
+    /// counts as absent.
     fn progress(&self) -> Progress {
-        let progress = Progress::new(self.current.unwrap_or(0.0), self.maximum);
-        match self.percentage {
+        let progress = Progress::new(number(&self.current).unwrap_or(0.0), number(&self.maximum));
+        match number(&self.percentage) {
             Some(p) if p >= 100.0 => progress.completed(true),
             Some(p) => progress.with_percentage(p),
             None => progress,
@@ -87,13 +97,18 @@ impl HasProgress for Goal {
     }
 }
 
+/// The number a placeholder value holds, if it holds one.
+fn number(value: &Option<NumberOrText>) -> Option<f64> {
+    value.as_ref().and_then(NumberOrText::as_f64)
+}
+
 /// A goal profile the user can pick (`profile_id` / `profile` query values come from here).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Profile {
-    /// The profile ID (a number or a string on the wire, kept as text).
-    #[serde(default, with = "lenient_string::option")]
-    pub id: Option<String>,
+    /// The profile ID (a number or a string on the wire, written back in the same JSON type).
+    #[serde(default)]
+    pub id: Option<LenientId>,
     /// The profile's name.
     #[serde(default)]
     pub profilename: Option<String>,
@@ -128,9 +143,10 @@ pub struct GoalsLeaderboard {
     /// The goal keyword this leaderboard is for.
     #[serde(default)]
     pub selected_goal: Option<String>,
-    /// The profile ID this leaderboard is for.
-    #[serde(default, with = "lenient_string::option")]
-    pub selected_profile: Option<String>,
+    /// The profile ID this leaderboard is for (a number or a string, written back in the same
+    /// JSON type).
+    #[serde(default)]
+    pub selected_profile: Option<LenientId>,
     /// Overall standing per user ID, in the server's (ranking) order.
     #[serde(default)]
     pub profiles_leader_board_data: OrderedMap<String, ProfileLeaderboardEntry>,
@@ -182,12 +198,12 @@ pub struct ProfileLeaderboardEntry {
     /// Level (a number on most deployments; kept as text when it is not one).
     #[serde(default)]
     pub level: Option<NumberOrText>,
-    /// Overall score.
-    #[serde(default, with = "lenient_f64::option")]
-    pub overall: Option<f64>,
-    /// Overall progress percentage.
-    #[serde(default, with = "lenient_f64::option")]
-    pub percentage: Option<f64>,
+    /// Overall score (a number, or text kept as sent).
+    #[serde(default)]
+    pub overall: Option<NumberOrText>,
+    /// Overall progress percentage (a number, or text kept as sent).
+    #[serde(default)]
+    pub percentage: Option<NumberOrText>,
     /// Avatar URL.
     #[serde(default)]
     pub image: Option<String>,
@@ -197,9 +213,9 @@ pub struct ProfileLeaderboardEntry {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoalLeaderboardEntry {
-    /// The user's value in the goal.
-    #[serde(default, with = "lenient_f64::option")]
-    pub value: Option<f64>,
+    /// The user's value in the goal (a number, or text kept as sent).
+    #[serde(default)]
+    pub value: Option<NumberOrText>,
     /// Avatar URL.
     #[serde(default)]
     pub image: Option<String>,
@@ -209,9 +225,9 @@ pub struct GoalLeaderboardEntry {
     /// Last name.
     #[serde(default)]
     pub surname: Option<String>,
-    /// Progress percentage towards the goal.
-    #[serde(default, with = "lenient_f64::option")]
-    pub percentage: Option<f64>,
+    /// Progress percentage towards the goal (a number, or text kept as sent).
+    #[serde(default)]
+    pub percentage: Option<NumberOrText>,
 }
 
 impl GoalLeaderboardEntry {
@@ -228,10 +244,11 @@ impl GoalLeaderboardEntry {
 }
 
 impl HasProgress for GoalLeaderboardEntry {
-    /// The row's value with the server's percentage (the target is not part of the row).
+    /// The row's value with the server's percentage (the target is not part of the row). Text
+    /// in place of a number counts as absent.
     fn progress(&self) -> Progress {
-        let progress = Progress::new(self.value.unwrap_or(0.0), None);
-        match self.percentage {
+        let progress = Progress::new(number(&self.value).unwrap_or(0.0), None);
+        match number(&self.percentage) {
             Some(p) if p >= 100.0 => progress.completed(true),
             Some(p) => progress.with_percentage(p),
             None => progress,
@@ -240,7 +257,8 @@ impl HasProgress for GoalLeaderboardEntry {
 }
 
 /// [`GoalsLeaderboard::goal_status`]: the selected goal's target and what was achieved, as the
-/// server formats them (strings on the page; numbers are accepted and kept as text).
+/// server formats them (strings on the page; numbers are accepted and, normalised by design,
+/// written back as strings).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoalStatus {
@@ -280,7 +298,7 @@ pub struct CurrentGoalDetails {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GoalVariant {
-    /// The step label or number, as text.
+    /// The step label or number, as text (a number is written back as a string, by design).
     #[serde(default, with = "lenient_string::option")]
     pub step: Option<String>,
     /// A link for this step.
@@ -301,9 +319,9 @@ mod tests {
     #[test]
     fn goal_progress() {
         let goal = |current: Option<f64>, maximum: Option<f64>, percentage: Option<f64>| Goal {
-            current,
-            maximum,
-            percentage,
+            current: current.map(NumberOrText::Number),
+            maximum: maximum.map(NumberOrText::Number),
+            percentage: percentage.map(NumberOrText::Number),
             ..Goal::default()
         };
         let p = goal(Some(3.0), Some(10.0), None).progress();

@@ -6,6 +6,8 @@
 //! and `{"type": "logical", "parameters": {"operator", "conditions"}}`). Parsing is therefore
 //! forgiving: a node never fails the achievement that holds it. A node of an unknown type, or of
 //! a known type whose fields do not fit, is kept verbatim as [`Criteria::Unknown`].
+// Criteria trees come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};

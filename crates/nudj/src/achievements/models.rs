@@ -1,15 +1,19 @@
 //! The achievement model and its event queries.
+// Achievements and their lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 
 use questkit_core::serde_helpers::null_as_default;
-use questkit_core::{HasProgress, Progress};
+use questkit_core::{HasProgress, LenientId, Progress};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use super::criteria::Criteria;
 use super::user_state::UserState;
-use crate::common::{Details, Timestamp};
+use questkit_core::DateText;
+
+use crate::common::Details;
 use crate::events::{EventCategory, EventSubCategory};
 use crate::rewards::{EntityStatus, LegacyRewardDistribution, RewardDistribution, RewardSummary};
 
@@ -56,9 +60,9 @@ questkit_core::open_enum! {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Achievement {
-    /// The achievement's id.
-    #[serde(with = "questkit_core::serde_helpers::lenient_string")]
-    pub id: String,
+    /// The achievement's id (a 24-hex ObjectId string; a number is accepted too and written
+    /// back as a number).
+    pub id: LenientId,
     /// The organisation it belongs to.
     #[serde(default)]
     pub organisation_id: Option<String>,
@@ -103,16 +107,16 @@ pub struct Achievement {
     pub is_global_template: Option<bool>,
     /// When it becomes available.
     #[serde(default)]
-    pub starts_at: Option<Timestamp>,
+    pub starts_at: Option<DateText>,
     /// When it expires.
     #[serde(default)]
-    pub expires_at: Option<Timestamp>,
+    pub expires_at: Option<DateText>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When it was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
     /// The calling user's progress.
     #[serde(default)]
     pub user_state: Option<UserState>,

@@ -1,12 +1,14 @@
 //! The calling user's progress on an achievement: a tree that mirrors the criteria tree.
+// Progress trees and lenient values come from the network: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use questkit_core::serde_helpers::{lenient_f64, null_as_default};
 use questkit_core::{HasProgress, Progress};
 use serde::{Deserialize, Serialize};
 
 use super::criteria::ConditionType;
-use crate::common::Timestamp;
 use crate::rewards::{RewardAsset, RewardEntry};
+use questkit_core::DateText;
 
 questkit_core::open_enum! {
     /// Where the user stands on an achievement.
@@ -34,10 +36,12 @@ pub struct ProgressNode {
     /// Whether the node's condition is met.
     #[serde(default)]
     pub is_complete: Option<bool>,
-    /// The measured value (sum or count) so far.
+    /// The measured value (sum or count) so far. A numeric string is read too and, by
+    /// design, written back as a number.
     #[serde(default, with = "lenient_f64::option")]
     pub current_value: Option<f64>,
-    /// The threshold the measured value is compared with.
+    /// The threshold the measured value is compared with (a numeric string is read too and
+    /// written back as a number).
     #[serde(default, with = "lenient_f64::option")]
     pub target_value: Option<f64>,
     /// Progress on the children of a logical node.
@@ -159,7 +163,7 @@ pub struct UserState {
     pub status: Option<UserAchievementStatus>,
     /// When the achievement was (last) completed.
     #[serde(default)]
-    pub completed_at: Option<Timestamp>,
+    pub completed_at: Option<DateText>,
     /// How many times it was completed (repeating achievements complete once per period).
     #[serde(default)]
     pub times_completed: Option<u64>,
@@ -171,7 +175,7 @@ pub struct UserState {
     pub is_claimed: Option<bool>,
     /// When this state last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
     /// Points earned through the achievement.
     #[serde(default)]
     pub earned_points: Option<i64>,
@@ -186,7 +190,7 @@ pub struct UserState {
     pub earned_reward_entries: Vec<EarnedRewardEntry>,
     /// When periodic progress resets (daily, weekly, ... achievements).
     #[serde(default)]
-    pub progress_resets_at: Option<Timestamp>,
+    pub progress_resets_at: Option<DateText>,
     /// Progress on the root criteria node (its children follow the criteria tree).
     #[serde(flatten)]
     pub progress: ProgressNode,
@@ -201,7 +205,7 @@ impl UserState {
             || self
                 .completed_at
                 .as_ref()
-                .and_then(Timestamp::as_datetime)
+                .and_then(DateText::date_time)
                 .is_some()
     }
 }
@@ -210,7 +214,7 @@ impl HasProgress for UserState {
     /// Root current against root target; completed and completion time from the aggregates.
     fn progress(&self) -> Progress {
         let progress = self.progress.progress();
-        let completed_at = self.completed_at.as_ref().and_then(Timestamp::as_datetime);
+        let completed_at = self.completed_at.as_ref().and_then(DateText::date_time);
         progress
             .completed(self.is_completed())
             .completed_at(completed_at)

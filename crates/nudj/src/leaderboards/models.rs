@@ -4,8 +4,8 @@ use questkit_core::serde_helpers::null_as_default;
 use serde::{Deserialize, Serialize};
 
 use crate::achievements::ProgressPeriod;
-use crate::common::Timestamp;
 use crate::rewards::{EntityStatus, RewardItem};
+use questkit_core::DateText;
 
 questkit_core::open_enum! {
     /// What a leaderboard ranks users by.
@@ -53,10 +53,10 @@ pub struct LeaderboardConfig {
     pub period: Option<ProgressPeriod>,
     /// When it starts.
     #[serde(default)]
-    pub starts_at: Option<Timestamp>,
+    pub starts_at: Option<DateText>,
     /// When it ends.
     #[serde(default)]
-    pub expires_at: Option<Timestamp>,
+    pub expires_at: Option<DateText>,
     /// Its lifecycle status.
     #[serde(default)]
     pub status: Option<EntityStatus>,
@@ -71,10 +71,10 @@ pub struct LeaderboardConfig {
     pub rewards_config: Vec<RankRewardConfig>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When it was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
 }
 
 /// A condition restricting who takes part in a leaderboard.

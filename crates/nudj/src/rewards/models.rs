@@ -5,7 +5,9 @@ use questkit_core::serde_helpers::null_as_default;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::common::{Details, Timestamp};
+use questkit_core::DateText;
+
+use crate::common::Details;
 use crate::events::{EventCategory, EventSubCategory};
 
 questkit_core::open_enum! {
@@ -143,13 +145,13 @@ pub struct Reward {
     pub status: Option<EntityStatus>,
     /// When the prize draw happens.
     #[serde(default)]
-    pub draws_at: Option<Timestamp>,
+    pub draws_at: Option<DateText>,
     /// When the reward becomes available.
     #[serde(default)]
-    pub starts_at: Option<Timestamp>,
+    pub starts_at: Option<DateText>,
     /// When the reward stops being available.
     #[serde(default)]
-    pub expires_at: Option<Timestamp>,
+    pub expires_at: Option<DateText>,
     /// Whether winners are picked by hand.
     #[serde(default)]
     pub is_manual_giveaway: Option<bool>,
@@ -161,10 +163,10 @@ pub struct Reward {
     pub is_global_template: Option<bool>,
     /// When the reward was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When the reward was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
 }
 
 /// One allocation of a reward's supply.
@@ -223,7 +225,7 @@ pub struct Redemption {
     pub additional_information: Vec<Value>,
     /// The last day to redeem.
     #[serde(default)]
-    pub redeem_by_date: Option<Timestamp>,
+    pub redeem_by_date: Option<DateText>,
     /// Whether the asset is redeemed as soon as it is won (catalogue only).
     #[serde(default)]
     pub auto_redeem: Option<bool>,
@@ -273,10 +275,10 @@ pub struct Tag {
     pub config: Option<TagConfig>,
     /// When the tag was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When the tag was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
 }
 
 /// Where a tag is used.
@@ -333,19 +335,19 @@ pub struct Campaign {
     pub name: Option<String>,
     /// When it starts.
     #[serde(default)]
-    pub start_date: Option<Timestamp>,
+    pub start_date: Option<DateText>,
     /// When it ends.
     #[serde(default)]
-    pub end_date: Option<Timestamp>,
+    pub end_date: Option<DateText>,
     /// Its lifecycle status.
     #[serde(default)]
     pub status: Option<EntityStatus>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When it was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
 }
 
 /// An asset the user holds (`GET /me/rewards`): a voucher, a code, a badge.
@@ -399,19 +401,19 @@ pub struct RewardAsset {
     pub metadata: Map<String, Value>,
     /// When the user claimed it.
     #[serde(default)]
-    pub claimed_at: Option<Timestamp>,
+    pub claimed_at: Option<DateText>,
     /// When the user redeemed it.
     #[serde(default)]
-    pub redeemed_at: Option<Timestamp>,
+    pub redeemed_at: Option<DateText>,
     /// When it expires.
     #[serde(default)]
-    pub expires_at: Option<Timestamp>,
+    pub expires_at: Option<DateText>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When it was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
 }
 
 /// The user's entries into one prize draw (`GET /me/reward-entries`).
@@ -459,22 +461,22 @@ pub struct RewardEntry {
     pub status: Option<RewardEntryStatus>,
     /// When the result should be checked.
     #[serde(default)]
-    pub check_by_date: Option<Timestamp>,
+    pub check_by_date: Option<DateText>,
     /// When the user checked the result.
     #[serde(default)]
-    pub checked_at: Option<Timestamp>,
+    pub checked_at: Option<DateText>,
     /// When the draw happened.
     #[serde(default)]
-    pub drawn_at: Option<Timestamp>,
+    pub drawn_at: Option<DateText>,
     /// Assets won through the draw.
     #[serde(default, deserialize_with = "null_as_default")]
     pub reward_assets: Vec<RewardAsset>,
     /// When it was created.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
     /// When it was last changed.
     #[serde(default)]
-    pub updated_at: Option<Timestamp>,
+    pub updated_at: Option<DateText>,
 }
 
 /// Entries added to a prize draw at one time.
@@ -490,7 +492,7 @@ pub struct EntryGrant {
     pub amount: Option<u64>,
     /// When they were added.
     #[serde(default)]
-    pub created_at: Option<Timestamp>,
+    pub created_at: Option<DateText>,
 }
 
 /// What completing an achievement (or ranking on a leaderboard) hands out: the newer `reward`.

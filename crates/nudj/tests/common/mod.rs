@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use std::fmt::Debug;
 
 /// The fixture folder of this crate.
@@ -31,5 +32,74 @@ where
     let again: T = serde_json::from_str(&written)
         .unwrap_or_else(|e| panic!("{name}: re-reading the serialized value failed: {e}"));
     assert_eq!(value, again, "{name} does not round-trip");
+    let original: Value = serde_json::from_str(&text).unwrap();
+    let rewritten: Value = serde_json::from_str(&written).unwrap();
+    assert_dates_kept(name, "", &original, &rewritten);
+    assert_id_types_kept(name, "", &original, &rewritten);
     value
+}
+
+/// Whether a key names a timestamp (`createdAt`, `redeemByDate`, `startDate`, ...).
+fn is_date_key(key: &str) -> bool {
+    key.ends_with("At") || key.ends_with("Date")
+}
+
+/// Walks the fixture and its re-serialized form side by side: every timestamp the model kept
+/// has the server's text, unchanged.
+pub fn assert_dates_kept(name: &str, path: &str, original: &Value, rewritten: &Value) {
+    match (original, rewritten) {
+        (Value::Object(before), Value::Object(after)) => {
+            for (key, value) in before {
+                let Some(kept) = after.get(key) else { continue };
+                let here = format!("{path}.{key}");
+                if is_date_key(key) && !value.is_null() {
+                    assert_eq!(kept, value, "{name}: timestamp {here} was rewritten");
+                }
+                assert_dates_kept(name, &here, value, kept);
+            }
+        }
+        (Value::Array(before), Value::Array(after)) => {
+            for (i, (value, kept)) in before.iter().zip(after).enumerate() {
+                assert_dates_kept(name, &format!("{path}[{i}]"), value, kept);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a key names an ID (`id`, `rewardId`, `selected_profile`, `additionalCommunityIds`).
+fn is_id_key(key: &str) -> bool {
+    key == "id"
+        || key == "pk"
+        || key == "selected_profile"
+        || key.ends_with("_id")
+        || key.ends_with("Id")
+        || key.ends_with("_ids")
+        || key.ends_with("Ids")
+}
+
+/// Walks a fixture and its re-serialized form side by side: every ID the model kept has the
+/// JSON type (string or number) and the value the server sent.
+pub fn assert_id_types_kept(name: &str, path: &str, original: &Value, rewritten: &Value) {
+    match (original, rewritten) {
+        (Value::Object(before), Value::Object(after)) => {
+            for (key, value) in before {
+                let Some(kept) = after.get(key) else { continue };
+                let here = format!("{path}.{key}");
+                if is_id_key(key) && !value.is_null() {
+                    assert_eq!(
+                        kept, value,
+                        "{name}: ID {here} changed its JSON type or value"
+                    );
+                }
+                assert_id_types_kept(name, &here, value, kept);
+            }
+        }
+        (Value::Array(before), Value::Array(after)) => {
+            for (i, (value, kept)) in before.iter().zip(after).enumerate() {
+                assert_id_types_kept(name, &format!("{path}[{i}]"), value, kept);
+            }
+        }
+        _ => {}
+    }
 }

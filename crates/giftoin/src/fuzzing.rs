@@ -1,0 +1,156 @@
+//! Entry points for fuzzers: plain functions that must not panic on any input, and that check
+//! what must hold for every body (a decoded model serializes, decodes again, and gives the
+//! same JSON).
+//!
+//! The core offers no public constructor of a [`questkit_core::RawResponse`], so these drive
+//! the response decoders' own parts on the bytes, chained as the decoders chain them: the
+//! envelope scan, the error status inside a 2xx, the typed decode of a bare or enveloped body
+//! (with `questkit_core::decode::from_slice`, as `decode_json` does), and the error-body
+//! parser.
+// Fuzz input is arbitrary: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+// A broken invariant must stop the fuzzer; nothing here runs inside a client.
+#![allow(clippy::panic)]
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::decode::{Data, Shape, parse_error_body, status_object};
+use crate::envelope::{Payload, is_envelope};
+use crate::error::ErrorBody;
+use crate::object_only::List;
+use crate::{CollectionChallenge, OrderCreated};
+
+/// The first byte picks a response decoder (one challenge, the list of challenges, a created
+/// order) or the error-body parser; the rest is the body.
+pub fn decoders(data: &[u8]) {
+    let Some((selector, body)) = data.split_first() else {
+        return;
+    };
+    match selector % 4 {
+        0 => payload::<CollectionChallenge>(body),
+        1 => list::<CollectionChallenge>(body),
+        2 => payload::<OrderCreated>(body),
+        _ => error_body(body),
+    }
+}
+
+/// Envelope detection: the decoders' scan agrees with the public [`is_envelope`] and
+/// [`Payload`], an error status is only found with a code, and a status read leniently
+/// round-trips.
+pub fn envelope(data: &[u8]) {
+    let shape = Shape::of(data);
+    if let Some(error) = shape.error() {
+        assert!(error.code.is_some(), "an error status without a code");
+    }
+    if let Ok(value) = serde_json::from_slice::<Value>(data) {
+        assert_eq!(
+            shape.is_envelope(),
+            is_envelope(&value),
+            "the scan and the public detection disagree"
+        );
+        if let Ok(payload) = serde_json::from_value::<Payload<Value>>(value) {
+            assert_eq!(payload.is_enveloped(), shape.is_envelope());
+        }
+    }
+    if let Some(status) = status_object(data) {
+        round_trip(&status);
+    }
+}
+
+/// As `decode_payload`: an error status in the body stops it; otherwise the model, bare or as
+/// `data`.
+fn payload<T: Serialize + DeserializeOwned>(body: &[u8]) {
+    let shape = Shape::of(body);
+    if shape.error().is_some() {
+        return;
+    }
+    if shape.is_envelope() {
+        if let Some(data) = decode::<Data<T>>(body) {
+            round_trip(&data.data);
+        }
+    } else if let Some(model) = decode::<T>(body) {
+        round_trip(&model);
+    }
+}
+
+/// As `decode_list`.
+fn list<T: Serialize + DeserializeOwned>(body: &[u8]) {
+    let shape = Shape::of(body);
+    if shape.error().is_some() {
+        return;
+    }
+    let items = if shape.is_envelope() {
+        decode::<Data<List<T>>>(body).map(|d| d.data.0)
+    } else {
+        decode::<List<T>>(body).map(|l| l.0)
+    };
+    if let Some(items) = items {
+        round_trip(&items);
+    }
+}
+
+/// The transport's error parser, and the public error body it is built on.
+fn error_body(body: &[u8]) {
+    let details = parse_error_body(body);
+    let parsed = ErrorBody::parse(body);
+    if details.is_some() {
+        assert!(
+            parsed.is_some(),
+            "details from a body that is not an error body"
+        );
+    }
+    if let Some(parsed) = parsed {
+        round_trip(&parsed);
+    }
+}
+
+/// Decodes as the core's default decoder does: an empty body reads as `null`.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    questkit_core::decode::from_slice(body).ok()
+}
+
+/// A decoded value serializes, decodes again, and serializes to the same JSON.
+fn round_trip<T: Serialize + DeserializeOwned>(value: &T) {
+    let (Ok(bytes), Ok(first)) = (serde_json::to_vec(value), serde_json::to_value(value)) else {
+        panic!("a decoded value does not serialize");
+    };
+    let Ok(again) = questkit_core::decode::from_slice::<T>(&bytes) else {
+        panic!(
+            "a serialized value does not decode again: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+    };
+    let second = serde_json::to_value(&again).unwrap_or(Value::Null);
+    assert!(
+        same_json(&first, &second),
+        "the round trip changed the value: {first} -> {second}"
+    );
+}
+
+/// JSON equality, with floats equal up to the last bits (serde_json's default float parsing
+/// is not always correctly rounded).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y
+                || matches!((x.as_f64(), y.as_f64()), (Some(x), Some(y))
+                    if (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs()))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, x)| y.get(key).is_some_and(|y| same_json(x, y)))
+        }
+        _ => a == b,
+    }
+}

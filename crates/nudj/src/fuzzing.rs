@@ -1,0 +1,164 @@
+//! Entry points for fuzzers: plain functions that must not panic on any input, and that check
+//! what must hold for every body (a decoded model serializes, decodes again, and gives the
+//! same JSON; a criteria tree written in the documented shape reads back the same, and its
+//! explanation has one line per leaf).
+//!
+//! The core offers no public constructor of a [`questkit_core::RawResponse`], so the decoders
+//! are driven on the bytes with `questkit_core::decode::from_slice`, as `decode_json` (every
+//! Nudj call's decoder, `/me/streaks` included) does.
+// Fuzz input is arbitrary: no indexing, no unchecked arithmetic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+// A broken invariant must stop the fuzzer; nothing here runs inside a client.
+#![allow(clippy::panic)]
+
+use questkit_core::HasProgress;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::parse_error_body;
+use crate::{
+    Achievement, Criteria, CustomEventReceipt, Explanation, LeaderboardConfig, Page, ProgressNode,
+    Reward, RewardAsset, RewardEntry, Streak, TrpcError,
+};
+
+/// The first byte picks a response decoder (an achievement, each list page, a reward entry,
+/// the streaks, a custom-event receipt) or the error-body parser; the rest is the body.
+pub fn decoders(data: &[u8]) {
+    let Some((selector, body)) = data.split_first() else {
+        return;
+    };
+    match selector % 10 {
+        0 => {
+            if let Some(achievement) = decode::<Achievement>(body) {
+                round_trip(&achievement);
+                let _ = achievement.explain().to_string();
+                let _ = achievement.progress();
+            }
+        }
+        1 => model::<Page<Achievement>>(body),
+        2 => model::<Page<Reward>>(body),
+        3 => model::<Page<RewardAsset>>(body),
+        4 => model::<Page<RewardEntry>>(body),
+        5 => model::<RewardEntry>(body),
+        6 => model::<Page<LeaderboardConfig>>(body),
+        // `/me/streaks`: a bare array, or a page should the endpoint adopt one.
+        7 => {
+            if let Some(page) = decode::<Page<Streak>>(body) {
+                round_trip(&page.edges);
+            }
+        }
+        8 => model::<CustomEventReceipt>(body),
+        _ => error_body(body),
+    }
+}
+
+/// The input as JSON: a criteria node, or `{"criteria": ..., "userState": ...}` (an
+/// achievement's members). The tree is explained against the progress tree.
+pub fn criteria(data: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<Value>(data) else {
+        return;
+    };
+    let (tree, state) = match &value {
+        Value::Object(members) if members.contains_key("criteria") => (
+            members.get("criteria").cloned().unwrap_or(Value::Null),
+            members.get("userState").cloned(),
+        ),
+        other => (other.clone(), None),
+    };
+    let criteria = Criteria::from_value(tree);
+    assert_eq!(
+        Criteria::from_value(criteria.to_value()),
+        criteria,
+        "the documented shape does not read back the same tree"
+    );
+    let progress = state.and_then(|s| serde_json::from_value::<ProgressNode>(s).ok());
+    let explanation = Explanation::new(&criteria, progress.as_ref(), |alias| {
+        Some(alias.to_uppercase())
+    });
+    assert!(!explanation.lines().is_empty());
+    assert_eq!(explanation.leaves().len(), leaves(&criteria));
+    let _ = explanation.to_string();
+    assert!(serde_json::to_string(&explanation).is_ok());
+    if let Ok(achievement) = serde_json::from_value::<Achievement>(value) {
+        let _ = achievement.explain().to_string();
+        let _ = achievement.progress();
+    }
+}
+
+/// How many measured conditions a tree holds.
+fn leaves(criteria: &Criteria) -> usize {
+    match criteria {
+        Criteria::Sum { .. } | Criteria::Count { .. } => 1,
+        Criteria::Logical { conditions, .. } => {
+            conditions.iter().map(leaves).fold(0, usize::saturating_add)
+        }
+        Criteria::Unknown(_) => 0,
+    }
+}
+
+/// The transport's error parser and the public tRPC body it is built on.
+fn error_body(body: &[u8]) {
+    let details = parse_error_body(body);
+    let parsed = TrpcError::parse(body);
+    assert_eq!(details.is_some(), parsed.is_some());
+    if let Some(parsed) = parsed {
+        round_trip(&parsed);
+        let _ = parsed.field_errors();
+    }
+}
+
+fn model<T: Serialize + DeserializeOwned>(body: &[u8]) {
+    if let Some(model) = decode::<T>(body) {
+        round_trip(&model);
+    }
+}
+
+/// Decodes as the core's default decoder does: an empty body reads as `null`.
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    questkit_core::decode::from_slice(body).ok()
+}
+
+/// A decoded value serializes, decodes again, and serializes to the same JSON.
+fn round_trip<T: Serialize + DeserializeOwned>(value: &T) {
+    let (Ok(bytes), Ok(first)) = (serde_json::to_vec(value), serde_json::to_value(value)) else {
+        panic!("a decoded value does not serialize");
+    };
+    let Ok(again) = questkit_core::decode::from_slice::<T>(&bytes) else {
+        panic!(
+            "a serialized value does not decode again: {}",
+            String::from_utf8_lossy(&bytes)
+        );
+    };
+    let second = serde_json::to_value(&again).unwrap_or(Value::Null);
+    assert!(
+        same_json(&first, &second),
+        "the round trip changed the value: {first} -> {second}"
+    );
+}
+
+/// JSON equality, with floats equal up to the last bits (serde_json's default float parsing
+/// is not always correctly rounded).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x == y
+                || matches!((x.as_f64(), y.as_f64()), (Some(x), Some(y))
+                    if (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs()))
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, x)| y.get(key).is_some_and(|y| same_json(x, y)))
+        }
+        _ => a == b,
+    }
+}
