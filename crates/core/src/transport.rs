@@ -649,8 +649,12 @@ mod tests {
 
     #[test]
     fn tls_backend_follows_the_features() {
-        let https = Transport::builder("t").base_url("https://a.example").build();
-        let loopback = Transport::builder("t").base_url("http://127.0.0.1:9/v1").build();
+        let https = Transport::builder("t")
+            .base_url("https://a.example")
+            .build();
+        let loopback = Transport::builder("t")
+            .base_url("http://127.0.0.1:9/v1")
+            .build();
         assert!(loopback.is_ok(), "plain http needs no TLS");
         match TLS_BACKEND {
             None => {
@@ -662,7 +666,11 @@ mod tests {
             }
             Some(backend) => {
                 assert!(https.is_ok());
-                let expected = if cfg!(feature = "native-tls") { "native-tls" } else { "rustls" };
+                let expected = if cfg!(feature = "native-tls") {
+                    "native-tls"
+                } else {
+                    "rustls"
+                };
                 assert_eq!(backend, expected);
             }
         }
