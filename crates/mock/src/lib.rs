@@ -41,6 +41,8 @@ pub mod nudj;
 mod suite;
 #[cfg(feature = "trophy")]
 pub mod trophy;
+#[cfg(feature = "trophy")]
+pub mod trophy_admin;
 
 pub use api::{ApiSpec, AuthCheck, MockApi, json};
 pub use fault::Fault;

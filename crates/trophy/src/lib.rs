@@ -51,9 +51,13 @@
 //! ```
 //!
 //! Webhooks: [`webhooks::parse_webhook`] verifies `X-Trophy-Signature` and parses the event.
+//!
+//! The admin API (configuration, tenants, application keys, bulk events) is on the same
+//! client: [`Trophy::admin`]; see [`admin`].
 #![deny(missing_docs)]
 
 pub mod achievements;
+pub mod admin;
 pub mod client;
 pub mod common;
 pub mod error_body;
@@ -70,7 +74,7 @@ pub use achievements::{
     Achievement, AchievementCompletion, AchievementTrigger, AchievementWithStats,
     CompleteAchievementBody, Requirement, UserAchievement, UserAchievementWithStats,
 };
-pub use client::{DEFAULT_BASE_URL, Trophy, TrophyBuilder};
+pub use client::{DEFAULT_ADMIN_BASE_URL, DEFAULT_BASE_URL, Trophy, TrophyBuilder};
 pub use common::Attribute;
 pub use error_body::ErrorBody;
 pub use leaderboards::{
