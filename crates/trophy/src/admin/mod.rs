@@ -62,15 +62,33 @@
 
 use questkit_core::Transport;
 
+pub mod achievements;
+pub mod application_api_keys;
+pub mod attributes;
 pub mod common;
+pub mod environments;
+pub mod leaderboards;
 pub mod metrics;
+pub mod points;
+pub mod settings;
+pub mod streaks;
+pub mod tenants;
 
 pub use common::{
     AdminCall, AdminIssue, ArchiveStatus, AttributeFilter, Badge, Created, Deleted,
     DeletedResource, IssueSeverity, ListCall, Updated,
 };
 
+use achievements::AchievementsAdmin;
+use application_api_keys::ApplicationApiKeysAdmin;
+use attributes::AttributesAdmin;
+use environments::EnvironmentsAdmin;
+use leaderboards::LeaderboardsAdmin;
 use metrics::MetricsAdmin;
+use points::PointsAdmin;
+use settings::SettingsAdmin;
+use streaks::StreaksAdmin;
+use tenants::TenantsAdmin;
 
 /// The admin calls of a [`crate::Trophy`] client (`trophy.admin()`), grouped by resource as
 /// in Trophy's SDKs.
@@ -89,9 +107,54 @@ impl<'a> Admin<'a> {
         self.transport
     }
 
+    /// Attributes: list, create, get, update, delete.
+    pub fn attributes(&self) -> AttributesAdmin<'a> {
+        AttributesAdmin::new(self.transport)
+    }
+
+    /// Achievements: list, create, get, update, delete.
+    pub fn achievements(&self) -> AchievementsAdmin<'a> {
+        AchievementsAdmin::new(self.transport)
+    }
+
     /// Metrics: list, create, get, update, delete, and `batch_events`.
     pub fn metrics(&self) -> MetricsAdmin<'a> {
         MetricsAdmin::new(self.transport)
+    }
+
+    /// Leaderboards: list, create, get, update, delete.
+    pub fn leaderboards(&self) -> LeaderboardsAdmin<'a> {
+        LeaderboardsAdmin::new(self.transport)
+    }
+
+    /// Points: `systems()`, and per system `boosts(id)`, `levels(id)`, `triggers(id)`.
+    pub fn points(&self) -> PointsAdmin<'a> {
+        PointsAdmin::new(self.transport)
+    }
+
+    /// Streaks: `restore`, `reset`, `freezes()`, `pauses()`, `settings()`.
+    pub fn streaks(&self) -> StreaksAdmin<'a> {
+        StreaksAdmin::new(self.transport)
+    }
+
+    /// Branding, experimentation and aggregation settings: get, update.
+    pub fn settings(&self) -> SettingsAdmin<'a> {
+        SettingsAdmin::new(self.transport)
+    }
+
+    /// Per-user application API keys: create, delete.
+    pub fn application_api_keys(&self) -> ApplicationApiKeysAdmin<'a> {
+        ApplicationApiKeysAdmin::new(self.transport)
+    }
+
+    /// The organisation's active environments: list.
+    pub fn environments(&self) -> EnvironmentsAdmin<'a> {
+        EnvironmentsAdmin::new(self.transport)
+    }
+
+    /// Tenants (multi-tenant organisations): list, create, get, update, delete.
+    pub fn tenants(&self) -> TenantsAdmin<'a> {
+        TenantsAdmin::new(self.transport)
     }
 }
 
