@@ -1,23 +1,41 @@
-//! The Trophy admin mock: Trophy's admin API under `{prefix}/admin/v1`, beside the
-//! application API of [`crate::trophy::TrophyMock`] on the same server.
+//! The Trophy admin mock: all 58 operations of Trophy's admin API (SDK 1.27) under
+//! `{prefix}/admin/v1`, beside the application API of [`crate::trophy::TrophyMock`] on the
+//! same server.
 //!
 //! - Credentials: `X-API-KEY` must be [`DEMO_ADMIN_API_KEY`] (the application demo key gets
 //!   401 here; the admin key is accepted by the application API too, as Trophy's are).
 //! - State: an in-memory store per resource, seeded from `fixtures/trophy/admin/`: lists page
-//!   with `limit` (1 to 100, default 10) and `skip`, gets answer 404 for unknown IDs, bulk
-//!   writes change the store and answer partial success: items failing the mock's checks (a
-//!   key already in use, a missing field, an unknown ID) come back as `issues`, never as an
-//!   error of the whole request.
+//!   with `limit` (1 to 100, default 10) and `skip`, gets answer 404 for unknown IDs (and
+//!   every `/points/{systemId}/...` call for an unknown system), bulk writes change the store
+//!   and answer partial success: items failing the mock's checks (a key already in use, a
+//!   field missing or of the wrong type, a trigger without the fields its type needs, an
+//!   unknown ID, a user whose ID starts with [`UNKNOWN_USER_PREFIX`]) come back as `issues`,
+//!   never as an error of the whole request. Creates answer 201 when something was created,
+//!   200 otherwise.
 //! - Request shapes: a body that is not the JSON Trophy expects, an empty list or one over
-//!   100 items (1,000 events), a delete without `ids`, a bad `limit` answer 422
-//!   `{"error": ...}` (400 for the endpoints whose SDK documents it, such as batch events);
-//!   `ids` may be repeated or comma-separated.
+//!   100 items (1,000 events), a delete without `ids`, a bad `limit` or `skip`, or settings
+//!   of the wrong type answer 422 `{"error": ...}`; the endpoints whose SDK documents 400
+//!   (batch events, streak freezes, restore and reset) answer 400 for a body that is not the
+//!   expected JSON. `ids` may be repeated or comma-separated. 403, which the SDK lists for
+//!   application keys, is never produced.
 //! - Batch events (`POST /metrics/events`) answer 202 `{"accepted": n}` when every event is
 //!   well formed and names a known metric (404 otherwise), and record every event's
 //!   idempotency key: [`TrophyAdminMock::batch_stats`] counts unique keys and duplicates, so a
 //!   test can prove that no event was lost or counted twice.
+//!
+//! ```
+//! use questkit_mock::trophy::{DEMO_ADMIN_API_KEY, TrophyMock};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let mock = TrophyMock::start().await;
+//! assert!(mock.admin_uri().ends_with("/admin/v1"));
+//! assert_eq!(mock.batch_stats().events, 0);
+//! assert!(!DEMO_ADMIN_API_KEY.is_empty());
+//! # }
+//! ```
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -26,11 +44,18 @@ use wiremock::{MockServer, Request, ResponseTemplate};
 
 use crate::api::{ApiSpec, MockApi};
 
+mod rules;
+mod singles;
+
 /// The admin API key the mock accepts (on the admin API and on the application API).
 pub const DEMO_ADMIN_API_KEY: &str = "trophy_admin_demo_key";
 
 /// The base path of the admin API under the Trophy mock's prefix.
 pub const BASE_PATH: &str = "/admin/v1";
+
+/// User IDs starting with this do not exist in the mock: per-user writes (streaks, boosts,
+/// pauses, application keys) answer an issue "User does not exist" for them.
+pub const UNKNOWN_USER_PREFIX: &str = "unknown-";
 
 /// The most items a bulk request takes.
 const MAX_ITEMS: usize = 100;
@@ -38,14 +63,66 @@ const MAX_ITEMS: usize = 100;
 const MAX_EVENTS: usize = 1000;
 
 /// Every admin operation the mock serves: method and path template (relative to
-/// `/admin/v1`).
-pub const OPERATIONS: [(&str, &str); 6] = [
+/// `/admin/v1`), in the order of Trophy's SDK.
+pub const OPERATIONS: [(&str, &str); 58] = [
+    ("GET", "/achievements"),
+    ("POST", "/achievements"),
+    ("DELETE", "/achievements"),
+    ("PATCH", "/achievements"),
+    ("GET", "/achievements/{id}"),
+    ("POST", "/application-api-keys"),
+    ("DELETE", "/application-api-keys"),
+    ("GET", "/attributes"),
+    ("POST", "/attributes"),
+    ("DELETE", "/attributes"),
+    ("PATCH", "/attributes"),
+    ("GET", "/attributes/{id}"),
+    ("GET", "/environments"),
+    ("GET", "/leaderboards"),
+    ("POST", "/leaderboards"),
+    ("DELETE", "/leaderboards"),
+    ("PATCH", "/leaderboards"),
+    ("GET", "/leaderboards/{id}"),
     ("GET", "/metrics"),
     ("POST", "/metrics"),
-    ("PATCH", "/metrics"),
     ("DELETE", "/metrics"),
+    ("PATCH", "/metrics"),
     ("GET", "/metrics/{id}"),
     ("POST", "/metrics/events"),
+    ("GET", "/points/{systemId}/boosts"),
+    ("POST", "/points/{systemId}/boosts"),
+    ("DELETE", "/points/{systemId}/boosts"),
+    ("PATCH", "/points/{systemId}/boosts"),
+    ("GET", "/points/{systemId}/boosts/{id}"),
+    ("GET", "/points/{systemId}/levels"),
+    ("POST", "/points/{systemId}/levels"),
+    ("DELETE", "/points/{systemId}/levels"),
+    ("PATCH", "/points/{systemId}/levels"),
+    ("GET", "/points/{systemId}/levels/{id}"),
+    ("GET", "/points"),
+    ("POST", "/points"),
+    ("DELETE", "/points"),
+    ("PATCH", "/points"),
+    ("GET", "/points/{id}"),
+    ("GET", "/points/{systemId}/triggers"),
+    ("POST", "/points/{systemId}/triggers"),
+    ("DELETE", "/points/{systemId}/triggers"),
+    ("PATCH", "/points/{systemId}/triggers"),
+    ("GET", "/points/{systemId}/triggers/{id}"),
+    ("GET", "/settings"),
+    ("PATCH", "/settings"),
+    ("POST", "/streaks/freezes"),
+    ("POST", "/streaks/pauses"),
+    ("DELETE", "/streaks/pauses"),
+    ("POST", "/streaks/restore"),
+    ("POST", "/streaks/reset"),
+    ("GET", "/streaks/settings"),
+    ("PATCH", "/streaks/settings"),
+    ("GET", "/tenants"),
+    ("POST", "/tenants"),
+    ("DELETE", "/tenants"),
+    ("PATCH", "/tenants"),
+    ("GET", "/tenants/{id}"),
 ];
 
 macro_rules! fixture {
@@ -55,7 +132,18 @@ macro_rules! fixture {
 }
 
 const UNAUTHORIZED: &str = fixture!("errors/401.json");
+const SEED_ATTRIBUTES: &str = fixture!("responses/attributes_list.json");
 const SEED_METRICS: &str = fixture!("responses/metrics_list.json");
+const SEED_ACHIEVEMENTS: &str = fixture!("responses/achievements_list.json");
+const SEED_LEADERBOARDS: &str = fixture!("responses/leaderboards_list.json");
+const SEED_SYSTEMS: &str = fixture!("responses/points_systems_list.json");
+const SEED_BOOSTS: &str = fixture!("responses/points_boosts_list.json");
+const SEED_LEVELS: &str = fixture!("responses/points_levels_list.json");
+const SEED_TRIGGERS: &str = fixture!("responses/points_triggers_list.json");
+const SEED_TENANTS: &str = fixture!("responses/tenants_list.json");
+const SEED_ENVIRONMENTS: &str = fixture!("responses/environments_list.json");
+const SEED_SETTINGS: &str = fixture!("responses/settings_get.json");
+const SEED_STREAK_SETTINGS: &str = fixture!("responses/streaks_settings_get.json");
 
 /// What the mock saw of batch events ([`TrophyAdminMock::batch_stats`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -76,7 +164,20 @@ pub struct BatchStats {
 /// The store behind the mock.
 #[derive(Default)]
 struct State {
+    attributes: Vec<Value>,
     metrics: Vec<Value>,
+    achievements: Vec<Value>,
+    leaderboards: Vec<Value>,
+    systems: Vec<Value>,
+    boosts: HashMap<String, Vec<Value>>,
+    levels: HashMap<String, Vec<Value>>,
+    triggers: HashMap<String, Vec<Value>>,
+    tenants: Vec<Value>,
+    application_keys: Vec<Value>,
+    pauses: Vec<Value>,
+    environments: Vec<Value>,
+    settings: Value,
+    streak_settings: Value,
     event_keys: HashSet<String>,
     event_key_order: Vec<String>,
     batch: BatchStats,
@@ -85,8 +186,26 @@ struct State {
 
 impl State {
     fn seeded() -> State {
+        let systems = seed(SEED_SYSTEMS);
+        // The seed boosts, levels and triggers belong to the first seed system.
+        let first = systems
+            .first()
+            .and_then(|s| s["id"].as_str())
+            .unwrap_or_default()
+            .to_owned();
         State {
+            attributes: seed(SEED_ATTRIBUTES),
             metrics: seed(SEED_METRICS),
+            achievements: seed(SEED_ACHIEVEMENTS),
+            leaderboards: seed(SEED_LEADERBOARDS),
+            boosts: HashMap::from([(first.clone(), seed(SEED_BOOSTS))]),
+            levels: HashMap::from([(first.clone(), seed(SEED_LEVELS))]),
+            triggers: HashMap::from([(first, seed(SEED_TRIGGERS))]),
+            systems,
+            tenants: seed(SEED_TENANTS),
+            environments: seed(SEED_ENVIRONMENTS),
+            settings: serde_json::from_str(SEED_SETTINGS).unwrap_or(Value::Null),
+            streak_settings: serde_json::from_str(SEED_STREAK_SETTINGS).unwrap_or(Value::Null),
             ..State::default()
         }
     }
@@ -95,6 +214,10 @@ impl State {
     fn new_id(&mut self) -> String {
         self.next_id += 1;
         format!("9d1e0000-0000-4000-8000-{:012x}", self.next_id)
+    }
+
+    fn has_system(&self, id: &str) -> bool {
+        self.systems.iter().any(|s| s["id"] == json!(id))
     }
 }
 
@@ -120,25 +243,19 @@ impl Ctx {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The decoded path segments after the API prefix.
-    fn segments(&self, req: &Request) -> Vec<String> {
+    /// The decoded path segment at `index` after the API prefix (`points/{id}/boosts`: 1 is
+    /// the system).
+    fn segment(&self, req: &Request, index: usize) -> String {
         let path = req.url.path();
         let rest = path.strip_prefix(self.prefix.as_str()).unwrap_or(path);
         rest.trim_start_matches('/')
             .split('/')
+            .nth(index)
             .map(|s| {
                 percent_encoding::percent_decode_str(s)
                     .decode_utf8_lossy()
                     .into_owned()
             })
-            .collect()
-    }
-
-    /// The path segment at `index` (`["points", "{id}", "boosts"]`: index 1 is the system).
-    fn segment(&self, req: &Request, index: usize) -> String {
-        self.segments(req)
-            .into_iter()
-            .nth(index)
             .unwrap_or_default()
     }
 }
@@ -178,15 +295,7 @@ impl TrophyAdminMock {
             state: Arc::new(Mutex::new(State::seeded())),
             prefix: api.prefix().to_owned(),
         };
-        let routes: [(&str, &str, Handler); 6] = [
-            ("GET", "/metrics", |c, r| list(c, r, |s| &s.metrics)),
-            ("POST", "/metrics", |c, r| create(c, r, &METRIC)),
-            ("PATCH", "/metrics", |c, r| update(c, r, &METRIC)),
-            ("DELETE", "/metrics", |c, r| remove(c, r, &METRIC)),
-            ("GET", "/metrics/{id}", |c, r| get(c, r, 1, &METRIC)),
-            ("POST", "/metrics/events", batch_events),
-        ];
-        for (method, template, handler) in routes {
+        for (method, template, handler) in routes() {
             let ctx = ctx.clone();
             api.mount(
                 api.route(method, template)
@@ -242,27 +351,135 @@ type Handler = fn(&Ctx, &Request) -> ResponseTemplate;
 /// A JSON object.
 type Fields = Map<String, Value>;
 
-/// What the mock knows of one kind of resource.
+/// Every route, in the order of [`OPERATIONS`].
+fn routes() -> [(&'static str, &'static str, Handler); 58] {
+    use rules::{
+        ACHIEVEMENT, ATTRIBUTE, BOOST, LEADERBOARD, LEVEL, METRIC, SYSTEM, TENANT, TRIGGER,
+    };
+    [
+        ("GET", "/achievements", |c, r| list(c, r, &ACHIEVEMENT)),
+        ("POST", "/achievements", |c, r| create(c, r, &ACHIEVEMENT)),
+        ("DELETE", "/achievements", |c, r| remove(c, r, &ACHIEVEMENT)),
+        ("PATCH", "/achievements", |c, r| update(c, r, &ACHIEVEMENT)),
+        ("GET", "/achievements/{id}", |c, r| {
+            get(c, r, 1, &ACHIEVEMENT)
+        }),
+        ("POST", "/application-api-keys", singles::create_keys),
+        ("DELETE", "/application-api-keys", singles::delete_keys),
+        ("GET", "/attributes", |c, r| list(c, r, &ATTRIBUTE)),
+        ("POST", "/attributes", |c, r| create(c, r, &ATTRIBUTE)),
+        ("DELETE", "/attributes", |c, r| remove(c, r, &ATTRIBUTE)),
+        ("PATCH", "/attributes", |c, r| update(c, r, &ATTRIBUTE)),
+        ("GET", "/attributes/{id}", |c, r| get(c, r, 1, &ATTRIBUTE)),
+        ("GET", "/environments", |c, _| {
+            respond(200, &Value::Array(c.state().environments.clone()))
+        }),
+        ("GET", "/leaderboards", |c, r| list(c, r, &LEADERBOARD)),
+        ("POST", "/leaderboards", |c, r| create(c, r, &LEADERBOARD)),
+        ("DELETE", "/leaderboards", |c, r| remove(c, r, &LEADERBOARD)),
+        ("PATCH", "/leaderboards", |c, r| update(c, r, &LEADERBOARD)),
+        ("GET", "/leaderboards/{id}", |c, r| {
+            get(c, r, 1, &LEADERBOARD)
+        }),
+        ("GET", "/metrics", |c, r| list(c, r, &METRIC)),
+        ("POST", "/metrics", |c, r| create(c, r, &METRIC)),
+        ("DELETE", "/metrics", |c, r| remove(c, r, &METRIC)),
+        ("PATCH", "/metrics", |c, r| update(c, r, &METRIC)),
+        ("GET", "/metrics/{id}", |c, r| get(c, r, 1, &METRIC)),
+        ("POST", "/metrics/events", batch_events),
+        ("GET", "/points/{systemId}/boosts", |c, r| {
+            list(c, r, &BOOST)
+        }),
+        ("POST", "/points/{systemId}/boosts", |c, r| {
+            create(c, r, &BOOST)
+        }),
+        ("DELETE", "/points/{systemId}/boosts", |c, r| {
+            remove(c, r, &BOOST)
+        }),
+        ("PATCH", "/points/{systemId}/boosts", |c, r| {
+            update(c, r, &BOOST)
+        }),
+        ("GET", "/points/{systemId}/boosts/{id}", |c, r| {
+            get(c, r, 3, &BOOST)
+        }),
+        ("GET", "/points/{systemId}/levels", |c, r| {
+            list(c, r, &LEVEL)
+        }),
+        ("POST", "/points/{systemId}/levels", |c, r| {
+            create(c, r, &LEVEL)
+        }),
+        ("DELETE", "/points/{systemId}/levels", |c, r| {
+            remove(c, r, &LEVEL)
+        }),
+        ("PATCH", "/points/{systemId}/levels", |c, r| {
+            update(c, r, &LEVEL)
+        }),
+        ("GET", "/points/{systemId}/levels/{id}", |c, r| {
+            get(c, r, 3, &LEVEL)
+        }),
+        ("GET", "/points", |c, r| list(c, r, &SYSTEM)),
+        ("POST", "/points", |c, r| create(c, r, &SYSTEM)),
+        ("DELETE", "/points", |c, r| remove(c, r, &SYSTEM)),
+        ("PATCH", "/points", |c, r| update(c, r, &SYSTEM)),
+        ("GET", "/points/{id}", |c, r| get(c, r, 1, &SYSTEM)),
+        ("GET", "/points/{systemId}/triggers", |c, r| {
+            list(c, r, &TRIGGER)
+        }),
+        ("POST", "/points/{systemId}/triggers", |c, r| {
+            create(c, r, &TRIGGER)
+        }),
+        ("DELETE", "/points/{systemId}/triggers", |c, r| {
+            remove(c, r, &TRIGGER)
+        }),
+        ("PATCH", "/points/{systemId}/triggers", |c, r| {
+            update(c, r, &TRIGGER)
+        }),
+        ("GET", "/points/{systemId}/triggers/{id}", |c, r| {
+            get(c, r, 3, &TRIGGER)
+        }),
+        ("GET", "/settings", |c, _| respond(200, &c.state().settings)),
+        ("PATCH", "/settings", singles::update_settings),
+        ("POST", "/streaks/freezes", singles::create_freezes),
+        ("POST", "/streaks/pauses", singles::create_pauses),
+        ("DELETE", "/streaks/pauses", singles::delete_pauses),
+        ("POST", "/streaks/restore", |c, r| {
+            singles::per_user(c, r, "restoredUsers")
+        }),
+        ("POST", "/streaks/reset", |c, r| {
+            singles::per_user(c, r, "resetUsers")
+        }),
+        ("GET", "/streaks/settings", |c, _| {
+            respond(200, &c.state().streak_settings)
+        }),
+        (
+            "PATCH",
+            "/streaks/settings",
+            singles::update_streak_settings,
+        ),
+        ("GET", "/tenants", |c, r| list(c, r, &TENANT)),
+        ("POST", "/tenants", |c, r| create(c, r, &TENANT)),
+        ("DELETE", "/tenants", |c, r| remove(c, r, &TENANT)),
+        ("PATCH", "/tenants", |c, r| update(c, r, &TENANT)),
+        ("GET", "/tenants/{id}", |c, r| get(c, r, 1, &TENANT)),
+    ]
+}
+
+/// What the mock knows of one kind of resource with list, create, get, update and delete.
 struct Resource {
     /// Its name in messages (`Metric`, `Points boost`).
     name: &'static str,
-    /// Its store, for the system named by the path where it belongs to one.
+    /// Its store; for the resources of a points system, the store of the system the path
+    /// names (`None` when the system is unknown).
     store: for<'s> fn(&'s mut State, &str) -> Option<&'s mut Vec<Value>>,
-    /// The field that must be unique in the store (`key`), if any.
-    unique: Option<&'static str>,
+    /// Fields that together must be unique in the store (`key`), if any.
+    unique: &'static [&'static str],
     /// Builds a stored item from a create item (without its ID), or says what is wrong.
     build: fn(&Fields) -> Result<Fields, String>,
-    /// Applies an update item to a stored one, or says what is wrong.
+    /// Applies an update item to a copy of a stored one, or says what is wrong.
     patch: fn(&mut Fields, &Fields) -> Result<(), String>,
+    /// Stores what a created item brought along (a points system's levels, ...).
+    adopt: Option<fn(&mut State, &mut Fields)>,
 }
-
-const METRIC: Resource = Resource {
-    name: "Metric",
-    store: |s, _| Some(&mut s.metrics),
-    unique: Some("key"),
-    build: build_metric,
-    patch: patch_metric,
-};
 
 fn respond(status: u16, body: &Value) -> ResponseTemplate {
     crate::api::json(status, &body.to_string())
@@ -293,15 +510,30 @@ fn json_body(req: &Request) -> Result<Value, String> {
     serde_json::from_slice(&req.body).map_err(|e| format!("the body is not valid JSON: {e}"))
 }
 
-/// A body that is a list of 1 to `max` items.
-fn item_list(req: &Request, max: usize) -> Result<Vec<Value>, String> {
-    match json_body(req)? {
-        Value::Array(items) if items.is_empty() => Err("at least one item is required".into()),
-        Value::Array(items) if items.len() > max => {
-            Err(format!("{} items: at most {max} per request", items.len()))
-        }
-        Value::Array(items) => Ok(items),
-        _ => Err("the body must be a JSON array".into()),
+/// A list of 1 to `max` items, or the message of a 422.
+fn counted(items: Vec<Value>, max: usize, what: &str) -> Result<Vec<Value>, String> {
+    match items.len() {
+        0 => Err(format!("at least one {what} is required")),
+        n if n > max => Err(format!("{n} {what}s: at most {max} per request")),
+        _ => Ok(items),
+    }
+}
+
+/// A refusal of a whole request: its status and message.
+struct Refused(u16, String);
+
+impl Refused {
+    fn respond(self) -> ResponseTemplate {
+        error(self.0, &self.1)
+    }
+}
+
+/// A body that is a list of 1 to 100 items, or its 422.
+fn item_list(req: &Request) -> Result<Vec<Value>, Refused> {
+    match json_body(req) {
+        Ok(Value::Array(items)) => counted(items, MAX_ITEMS, "item").map_err(|m| Refused(422, m)),
+        Ok(_) => Err(Refused(422, "the body must be a JSON array".into())),
+        Err(message) => Err(Refused(422, message)),
     }
 }
 
@@ -315,51 +547,51 @@ fn issue_for(id: &str, message: &str) -> Value {
 
 /// `limit` (1 to 100, default 10) and `skip` (default 0).
 fn page(req: &Request) -> Result<(usize, usize), String> {
-    let number = |key: &str, default: usize, min: usize| -> Result<usize, String> {
-        match query_all(req, key).pop() {
+    let number =
+        |key: &str, default: usize, range: std::ops::RangeInclusive<usize>| match query_all(
+            req, key,
+        )
+        .pop()
+        {
             None => Ok(default),
             Some(raw) => match raw.parse::<usize>() {
-                Ok(n) if n >= min && (key != "limit" || n <= MAX_ITEMS) => Ok(n),
-                _ => Err(format!("{key} must be an integer in range, got {raw}")),
+                Ok(n) if range.contains(&n) => Ok(n),
+                _ => Err(format!(
+                    "{key} must be an integer from {} to {}, got {raw}",
+                    range.start(),
+                    range.end()
+                )),
             },
-        }
-    };
-    Ok((number("limit", 10, 1)?, number("skip", 0, 0)?))
-}
-
-fn list(ctx: &Ctx, req: &Request, store: fn(&State) -> &Vec<Value>) -> ResponseTemplate {
-    let (limit, skip) = match page(req) {
-        Ok(page) => page,
-        Err(message) => return error(422, &message),
-    };
-    let state = ctx.state();
-    let items: Vec<Value> = store(&state)
-        .iter()
-        .skip(skip)
-        .take(limit)
-        .cloned()
-        .collect();
-    respond(200, &Value::Array(items))
-}
-
-/// The store of `resource` for this request (`None` for an unknown points system).
-fn store_of<'s>(
-    state: &'s mut State,
-    resource: &Resource,
-    owner: &str,
-) -> Option<&'s mut Vec<Value>> {
-    (resource.store)(state, owner)
+        };
+    Ok((
+        number("limit", 10, 1..=MAX_ITEMS)?,
+        number("skip", 0, 0..=usize::MAX)?,
+    ))
 }
 
 fn no_system() -> ResponseTemplate {
     error(404, "Points system not found")
 }
 
+fn list(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
+    let owner = ctx.segment(req, 1);
+    let mut state = ctx.state();
+    let Some(store) = (resource.store)(&mut state, &owner) else {
+        return no_system();
+    };
+    let (limit, skip) = match page(req) {
+        Ok(page) => page,
+        Err(message) => return error(422, &message),
+    };
+    let items: Vec<Value> = store.iter().skip(skip).take(limit).cloned().collect();
+    respond(200, &Value::Array(items))
+}
+
 fn get(ctx: &Ctx, req: &Request, id_segment: usize, resource: &Resource) -> ResponseTemplate {
     let id = ctx.segment(req, id_segment);
     let owner = ctx.segment(req, 1);
     let mut state = ctx.state();
-    let Some(store) = store_of(&mut state, resource, &owner) else {
+    let Some(store) = (resource.store)(&mut state, &owner) else {
         return no_system();
     };
     match store.iter().find(|item| item["id"] == json!(id)) {
@@ -369,15 +601,15 @@ fn get(ctx: &Ctx, req: &Request, id_segment: usize, resource: &Resource) -> Resp
 }
 
 fn create(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
-    let items = match item_list(req, MAX_ITEMS) {
-        Ok(items) => items,
-        Err(message) => return error(422, &message),
-    };
     let owner = ctx.segment(req, 1);
     let mut state = ctx.state();
-    if store_of(&mut state, resource, &owner).is_none() {
+    if (resource.store)(&mut state, &owner).is_none() {
         return no_system();
     }
+    let items = match item_list(req) {
+        Ok(items) => items,
+        Err(refused) => return refused.respond(),
+    };
     let mut created = Vec::new();
     let mut issues = Vec::new();
     for (index, item) in items.iter().enumerate() {
@@ -392,39 +624,63 @@ fn create(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
                 continue;
             }
         };
-        let id = state.new_id();
-        let Some(store) = store_of(&mut state, resource, &owner) else {
-            break;
-        };
-        if let Some(field) = resource.unique {
-            if store.iter().any(|s| s[field] == built[field]) {
-                let message = format!(
-                    "{} already in use by another {}",
-                    capitalized(field),
-                    resource.name.to_lowercase()
-                );
-                issues.push(issue_at(index, &message));
-                continue;
-            }
+        if let Some(message) = taken(&mut state, resource, &owner, &built, None) {
+            issues.push(issue_at(index, &message));
+            continue;
         }
+        let id = state.new_id();
         built.insert("id".into(), json!(id));
+        if let Some(adopt) = resource.adopt {
+            adopt(&mut state, &mut built);
+        }
         let built = Value::Object(built);
-        store.push(built.clone());
+        if let Some(store) = (resource.store)(&mut state, &owner) {
+            store.push(built.clone());
+        }
         created.push(built);
     }
     let status = if created.is_empty() { 200 } else { 201 };
     respond(status, &json!({"created": created, "issues": issues}))
 }
 
+/// The message when another stored item (not `except`) already has the unique fields.
+fn taken(
+    state: &mut State,
+    resource: &Resource,
+    owner: &str,
+    item: &Fields,
+    except: Option<&str>,
+) -> Option<String> {
+    let first = resource.unique.first()?;
+    if item.get(*first).is_none_or(Value::is_null) {
+        return None;
+    }
+    let store = (resource.store)(state, owner)?;
+    let clash = store.iter().any(|stored| {
+        stored["id"].as_str() != except
+            && resource
+                .unique
+                .iter()
+                .all(|field| item.get(*field) == stored.get(*field))
+    });
+    clash.then(|| {
+        format!(
+            "{} already in use by another {}",
+            rules::capitalized(first),
+            resource.name.to_lowercase()
+        )
+    })
+}
+
 fn update(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
-    let items = match item_list(req, MAX_ITEMS) {
-        Ok(items) => items,
-        Err(message) => return error(422, &message),
-    };
     let owner = ctx.segment(req, 1);
     let mut state = ctx.state();
-    let Some(store) = store_of(&mut state, resource, &owner) else {
+    if (resource.store)(&mut state, &owner).is_none() {
         return no_system();
+    }
+    let items = match item_list(req) {
+        Ok(items) => items,
+        Err(refused) => return refused.respond(),
     };
     let mut updated = Vec::new();
     let mut issues = Vec::new();
@@ -437,21 +693,29 @@ fn update(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
             issues.push(issue_at(index, "id must be a string"));
             continue;
         };
-        let Some(stored) = store.iter_mut().find(|s| s["id"] == json!(id)) else {
+        let Some(store) = (resource.store)(&mut state, &owner) else {
+            break;
+        };
+        let Some(stored) = store.iter().find(|s| s["id"] == json!(id)) else {
             issues.push(issue_for(id, &format!("{} not found by ID", resource.name)));
             continue;
         };
-        let Some(target) = stored.as_object_mut() else {
+        let mut changed = stored.as_object().cloned().unwrap_or_default();
+        if let Err(message) = (resource.patch)(&mut changed, fields) {
+            issues.push(issue_for(id, &message));
             continue;
-        };
-        let mut changed = target.clone();
-        match (resource.patch)(&mut changed, fields) {
-            Ok(()) => {
-                *target = changed;
-                updated.push(Value::Object(target.clone()));
-            }
-            Err(message) => issues.push(issue_for(id, &message)),
         }
+        if let Some(message) = taken(&mut state, resource, &owner, &changed, Some(id)) {
+            issues.push(issue_for(id, &message));
+            continue;
+        }
+        let changed = Value::Object(changed);
+        if let Some(slot) = (resource.store)(&mut state, &owner)
+            .and_then(|store| store.iter_mut().find(|s| s["id"] == json!(id)))
+        {
+            *slot = changed.clone();
+        }
+        updated.push(changed);
     }
     respond(200, &json!({"updated": updated, "issues": issues}))
 }
@@ -471,16 +735,8 @@ fn ids(req: &Request) -> Result<Vec<String>, String> {
     }
 }
 
-fn remove(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
-    let ids = match ids(req) {
-        Ok(ids) => ids,
-        Err(message) => return error(422, &message),
-    };
-    let owner = ctx.segment(req, 1);
-    let mut state = ctx.state();
-    let Some(store) = store_of(&mut state, resource, &owner) else {
-        return no_system();
-    };
+/// Deletes the `ids` from `store`: those found, and an issue per unknown ID.
+fn delete_from(store: &mut Vec<Value>, ids: Vec<String>, name: &str) -> Value {
     let mut deleted = Vec::new();
     let mut issues = Vec::new();
     for id in ids {
@@ -489,154 +745,22 @@ fn remove(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
                 store.remove(at);
                 deleted.push(json!({ "id": id }));
             }
-            None => issues.push(issue_for(
-                &id,
-                &format!("{} not found by ID", resource.name),
-            )),
+            None => issues.push(issue_for(&id, &format!("{name} not found by ID"))),
         }
     }
-    respond(200, &json!({"deleted": deleted, "issues": issues}))
+    json!({"deleted": deleted, "issues": issues})
 }
 
-fn capitalized(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-/// A required non-empty string field.
-fn required_string(item: &Fields, field: &str) -> Result<String, String> {
-    match item.get(field) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.clone()),
-        Some(Value::String(_)) => Err(format!("{field} must not be empty")),
-        Some(_) => Err(format!("{field} must be a string")),
-        None => Err(format!("{field} is required")),
-    }
-}
-
-/// An optional field that must be a string when present.
-fn optional_string(item: &Fields, field: &str) -> Result<Option<String>, String> {
-    match item.get(field) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(format!("{field} must be a string")),
-    }
-}
-
-/// An optional field that must be one of `allowed` when present.
-fn optional_enum(item: &Fields, field: &str, allowed: &[&str]) -> Result<Option<String>, String> {
-    match optional_string(item, field)? {
-        Some(v) if !allowed.contains(&v.as_str()) => {
-            Err(format!("{field} must be one of {}", allowed.join(", ")))
-        }
-        other => Ok(other),
-    }
-}
-
-/// Copies the fields present in `from` onto `to`, checking each with `check`.
-fn copy_fields(
-    to: &mut Fields,
-    from: &Fields,
-    fields: &[&str],
-    check: impl Fn(&str, &Value) -> Result<(), String>,
-) -> Result<(), String> {
-    for field in fields {
-        if let Some(value) = from.get(*field) {
-            check(field, value)?;
-            to.insert((*field).to_owned(), value.clone());
-        }
-    }
-    Ok(())
-}
-
-fn build_metric(item: &Fields) -> Result<Fields, String> {
-    let name = required_string(item, "name")?;
-    let key = required_string(item, "key")?;
-    let unit_type = optional_enum(item, "unitType", &["number", "currency"])?;
-    let units = optional_string(item, "units")?;
-    let mut out = Map::new();
-    out.insert("name".into(), json!(name));
-    out.insert("key".into(), json!(key));
-    out.insert(
-        "unitType".into(),
-        json!(unit_type.unwrap_or_else(|| "number".into())),
-    );
-    out.insert("units".into(), json!(units.unwrap_or_default()));
-    Ok(out)
-}
-
-fn patch_metric(stored: &mut Fields, item: &Fields) -> Result<(), String> {
-    if item.contains_key("key") {
-        return Err("key cannot be changed".into());
-    }
-    optional_enum(item, "unitType", &["number", "currency"])?;
-    copy_fields(
-        stored,
-        item,
-        &["name", "unitType", "units"],
-        |field, value| {
-            if value.is_string() {
-                Ok(())
-            } else {
-                Err(format!("{field} must be a string"))
-            }
-        },
-    )
-}
-
-/// Checks a batch event; `Err` is the 422 message.
-fn check_event(event: &Value) -> Result<(), String> {
-    let Some(event) = event.as_object() else {
-        return Err("each event must be an object".into());
+fn remove(ctx: &Ctx, req: &Request, resource: &Resource) -> ResponseTemplate {
+    let owner = ctx.segment(req, 1);
+    let mut state = ctx.state();
+    let Some(store) = (resource.store)(&mut state, &owner) else {
+        return no_system();
     };
-    required_string(event, "key")?;
-    let Some(user) = event.get("user").and_then(Value::as_object) else {
-        return Err("user must be an object".into());
-    };
-    required_string(user, "id").map_err(|e| format!("user.{e}"))?;
-    for field in ["email", "name"] {
-        optional_string(user, field).map_err(|e| format!("user.{e}"))?;
+    match ids(req) {
+        Ok(ids) => respond(200, &delete_from(store, ids, resource.name)),
+        Err(message) => error(422, &message),
     }
-    if let Some(tz) = user.get("tz") {
-        if !(tz.is_string() || tz.is_null()) {
-            return Err("user.tz must be a string or null".into());
-        }
-    }
-    if let Some(tokens) = user.get("deviceTokens") {
-        let ok = tokens.is_null()
-            || tokens
-                .as_array()
-                .is_some_and(|list| list.iter().all(Value::is_string));
-        if !ok {
-            return Err("user.deviceTokens must be a list of strings or null".into());
-        }
-    }
-    if user
-        .get("subscribeToEmails")
-        .is_some_and(|v| !v.is_boolean())
-    {
-        return Err("user.subscribeToEmails must be a boolean".into());
-    }
-    for (what, map) in [
-        ("user.attributes", user.get("attributes")),
-        ("attributes", event.get("attributes")),
-    ] {
-        if let Some(map) = map {
-            if !map
-                .as_object()
-                .is_some_and(|m| m.values().all(Value::is_string))
-            {
-                return Err(format!("{what} must be an object of strings"));
-            }
-        }
-    }
-    if !event.get("value").is_some_and(Value::is_number) {
-        return Err("value must be a number".into());
-    }
-    optional_string(event, "idempotencyKey")?;
-    Ok(())
 }
 
 fn batch_events(ctx: &Ctx, req: &Request) -> ResponseTemplate {
@@ -645,19 +769,14 @@ fn batch_events(ctx: &Ctx, req: &Request) -> ResponseTemplate {
         Ok(_) => return error(400, "the body must be a JSON array of events"),
         Err(message) => return error(400, &message),
     };
-    if events.is_empty() {
-        return error(422, "at least one event is required");
-    }
-    if events.len() > MAX_EVENTS {
-        return error(
-            422,
-            &format!("{} events: at most {MAX_EVENTS} per request", events.len()),
-        );
-    }
+    let events = match counted(events, MAX_EVENTS, "event") {
+        Ok(events) => events,
+        Err(message) => return error(422, &message),
+    };
     if let Some((index, message)) = events
         .iter()
         .enumerate()
-        .find_map(|(i, e)| check_event(e).err().map(|m| (i, m)))
+        .find_map(|(i, e)| rules::check_event(e).err().map(|m| (i, m)))
     {
         return error(422, &format!("event {index}: {message}"));
     }
@@ -698,41 +817,28 @@ mod tests {
 
     #[test]
     fn seeds_parse() {
-        assert!(!seed(SEED_METRICS).is_empty());
+        let state = State::seeded();
+        for (name, store) in [
+            ("attributes", &state.attributes),
+            ("metrics", &state.metrics),
+            ("achievements", &state.achievements),
+            ("leaderboards", &state.leaderboards),
+            ("systems", &state.systems),
+            ("tenants", &state.tenants),
+            ("environments", &state.environments),
+        ] {
+            assert!(!store.is_empty(), "no seed {name}");
+        }
+        assert_eq!(state.boosts.len(), 1);
+        assert!(state.settings.is_object() && state.streak_settings.is_object());
         assert!(serde_json::from_str::<Value>(UNAUTHORIZED).is_ok());
     }
 
     #[test]
-    fn metric_checks() {
-        let item = |v: Value| v.as_object().cloned().unwrap();
-        let built = build_metric(&item(json!({"name": "Words", "key": "words"}))).unwrap();
-        assert_eq!(built["unitType"], json!("number"));
-        assert_eq!(built["units"], json!(""));
-        assert!(build_metric(&item(json!({"name": 3, "key": "k"}))).is_err());
-        assert!(
-            build_metric(&item(
-                json!({"name": "n", "key": "k", "unitType": "pounds"})
-            ))
-            .is_err()
-        );
-        let mut stored = built.clone();
-        assert!(patch_metric(&mut stored, &item(json!({"id": "x", "key": "new"}))).is_err());
-        patch_metric(&mut stored, &item(json!({"id": "x", "name": "Words!"}))).unwrap();
-        assert_eq!(stored["name"], json!("Words!"));
-    }
-
-    #[test]
-    fn events() {
-        assert!(check_event(&json!({"key": "k", "user": {"id": "u"}, "value": 1})).is_ok());
-        for bad in [
-            json!({"user": {"id": "u"}, "value": 1}),
-            json!({"key": "k", "user": {"id": ""}, "value": 1}),
-            json!({"key": "k", "user": {"id": "u"}, "value": "1"}),
-            json!({"key": "k", "user": {"id": "u", "tz": 1}, "value": 1}),
-            json!({"key": "k", "user": {"id": "u"}, "value": 1, "attributes": {"a": 1}}),
-            json!([]),
-        ] {
-            assert!(check_event(&bad).is_err(), "{bad}");
-        }
+    fn routes_follow_the_operation_list() {
+        let routes: Vec<(&str, &str)> = routes().iter().map(|(m, t, _)| (*m, *t)).collect();
+        assert_eq!(routes, OPERATIONS);
+        let distinct: HashSet<_> = OPERATIONS.iter().collect();
+        assert_eq!(distinct.len(), 58);
     }
 }
