@@ -328,3 +328,27 @@ async fn keys_and_bases() {
         .unwrap();
     assert!(admin_everywhere.users().get("u1").await.is_ok());
 }
+
+#[tokio::test]
+async fn error_fixtures_become_api_errors_with_trophy_messages() {
+    let (mock, trophy) = setup().await;
+    for status in [400u16, 401, 403, 404, 422] {
+        let body = std::fs::read_to_string(format!(
+            "{}/../../fixtures/trophy/admin/errors/{status}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let message = serde_json::from_str::<Value>(&body).unwrap()["error"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        mock.admin().fail_next(1, Fault::json(status, &body)).await;
+        let err = trophy.admin().tenants().list().await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(
+            err.api().map(|a| a.message.as_str()),
+            Some(message.as_str())
+        );
+        assert_eq!(err.attempts(), 1, "{status} is not retried");
+    }
+}
