@@ -4,14 +4,23 @@
 
 use std::time::Duration;
 
+use futures::{StreamExt, TryStreamExt};
 use questkit_core::{Error, RetryPolicy};
 use questkit_mock::Fault;
 use questkit_mock::trophy::{DEMO_ADMIN_API_KEY, DEMO_API_KEY, TrophyMock};
 use questkit_mock::wiremock::Request;
 use questkit_trophy::Trophy;
+use questkit_trophy::admin::achievements::{AchievementUpdate, NewAchievement};
+use questkit_trophy::admin::leaderboards::NewLeaderboard;
 use questkit_trophy::admin::metrics::{
     BatchEvent, BatchEventUser, BatchOutcome, MetricUpdate, NewMetric,
 };
+use questkit_trophy::admin::points::{
+    NewPointsBoost, NewPointsSystem, NewPointsTrigger, PointsTriggerUpdate,
+};
+use questkit_trophy::admin::streaks::{FreezeSettings, StreakSettingsUpdate};
+use questkit_trophy::admin::tenants::TenantUpdate;
+use questkit_trophy::points::PointsTriggerType;
 use serde_json::{Value, json};
 
 fn fast_retries() -> RetryPolicy {
@@ -351,4 +360,230 @@ async fn error_fixtures_become_api_errors_with_trophy_messages() {
         );
         assert_eq!(err.attempts(), 1, "{status} is not retried");
     }
+}
+
+#[tokio::test]
+async fn items_missing_what_their_variant_requires_are_never_sent() {
+    let (mock, trophy) = setup().await;
+    let admin = trophy.admin();
+    let mut metric = NewAchievement::metric("Novice", "m", 500.0);
+    metric.metric_id = None;
+    let err = admin
+        .achievements()
+        .create([NewAchievement::streak("ok", 3), metric])
+        .await
+        .unwrap_err();
+    assert!(
+        invalid(err).contains("item 1: a `metric` achievement needs `metricId` and `metricValue`")
+    );
+    let retrigger = AchievementUpdate::new("a1").trigger("anniversary".into());
+    assert!(
+        invalid(admin.achievements().update([retrigger]).await.unwrap_err())
+            .contains("anniversaryYears")
+    );
+
+    let time = NewPointsTrigger::custom("time", 5);
+    let err = admin
+        .points()
+        .triggers("s")
+        .create([time])
+        .await
+        .unwrap_err();
+    assert!(invalid(err).contains("`timeUnit` and `timeInterval`"));
+    let retype = PointsTriggerUpdate::new("t1")
+        .kind(PointsTriggerType::Metric)
+        .metric_threshold(3);
+    assert!(
+        invalid(
+            admin
+                .points()
+                .triggers("s")
+                .update([retype])
+                .await
+                .unwrap_err()
+        )
+        .contains("metricId")
+    );
+    let nested = NewPointsSystem::new("XP", "xp").trigger(NewPointsTrigger::custom("streak", 1));
+    assert!(
+        invalid(admin.points().systems().create([nested]).await.unwrap_err()).contains("trigger 0")
+    );
+
+    let board = NewLeaderboard::custom("B", "b", "points");
+    assert!(
+        invalid(admin.leaderboards().create([board]).await.unwrap_err()).contains("pointsSystemId")
+    );
+    let start = chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap();
+    let both = NewPointsBoost::for_user("u", "b", start, 2.0).user_attribute("a", "v");
+    assert!(
+        invalid(admin.points().boosts("s").create([both]).await.unwrap_err()).contains("not both")
+    );
+    let empty = admin
+        .tenants()
+        .update([TenantUpdate::new("t1")])
+        .await
+        .unwrap_err();
+    assert!(invalid(empty).contains("`customerId` or `name`"));
+    let mut half = FreezeSettings::new(1, 3);
+    half.auto_earn_interval = Some(7);
+    let settings = StreakSettingsUpdate::new().freezes(half);
+    assert!(
+        invalid(
+            admin
+                .streaks()
+                .settings()
+                .update(settings)
+                .await
+                .unwrap_err()
+        )
+        .contains("auto-earn")
+    );
+    assert!(
+        invalid(
+            admin
+                .streaks()
+                .restore(Vec::<&str>::new())
+                .await
+                .unwrap_err()
+        )
+        .contains("at least one")
+    );
+    let many: Vec<String> = (0..101).map(|i| format!("u{i}")).collect();
+    assert!(
+        invalid(admin.streaks().freezes().create(&many).await.unwrap_err()).contains("101 items")
+    );
+    assert!(invalid(admin.tenants().delete(&many).await.unwrap_err()).contains("101 items"));
+    assert!(
+        mock.admin().received_requests().await.is_empty(),
+        "nothing reached the server"
+    );
+
+    // A trigger Trophy added later is sent as given, with its own fields.
+    let referral = NewPointsTrigger::custom("referral", 5).extra("referralCode", json!("abc"));
+    let answer = admin
+        .points()
+        .triggers("550e8400-e29b-41d4-a716-446655440000")
+        .create([referral])
+        .await
+        .unwrap();
+    let sent = body(&mock.admin().last_request().await.unwrap());
+    assert_eq!(
+        sent,
+        json!([{"type": "referral", "points": 5, "referralCode": "abc"}])
+    );
+    assert_eq!(
+        answer.issues.len(),
+        1,
+        "the mock does not know the type: an issue, not an error"
+    );
+}
+
+#[tokio::test]
+async fn application_key_creation_is_sensitive() {
+    let (mock, trophy) = setup().await;
+    let answer = trophy
+        .admin()
+        .application_api_keys()
+        .create(["user-1"])
+        .await
+        .unwrap();
+    let key = &answer.created[0];
+    assert!(key.key.expose().starts_with("app_"));
+    assert!(
+        !format!("{answer:?}").contains(key.key.expose()),
+        "Debug never shows the key"
+    );
+
+    let leaky = r#"{"error": "refused", "echo": "app_secret.do_not_log"}"#;
+    mock.admin()
+        .fail_next_on("POST", "/application-api-keys", 1, Fault::json(422, leaky))
+        .await;
+    let err = trophy
+        .admin()
+        .application_api_keys()
+        .create(["user-1"])
+        .await
+        .unwrap_err();
+    let api = err.api().expect("an API error");
+    assert_eq!(api.status.as_u16(), 422);
+    assert!(api.body().is_empty(), "a sensitive call keeps no body");
+    assert!(!format!("{err} {err:?}").contains("do_not_log"));
+
+    // The same body on a call that is not sensitive is kept (for debugging).
+    mock.admin()
+        .fail_next_on(
+            "DELETE",
+            "/application-api-keys",
+            1,
+            Fault::json(422, leaky),
+        )
+        .await;
+    let err = trophy
+        .admin()
+        .application_api_keys()
+        .delete(["k"])
+        .await
+        .unwrap_err();
+    assert!(!err.api().unwrap().body().is_empty());
+}
+
+#[tokio::test]
+async fn lists_stream_every_item_page_by_page() {
+    let (mock, trophy) = setup().await;
+    let all: Vec<_> = trophy
+        .admin()
+        .metrics()
+        .list()
+        .limit(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let keys: Vec<_> = all.iter().map(|m| m.key.as_str()).collect();
+    assert_eq!(keys, ["oldest-metric", "revenue", "words-written"]);
+    let pages: Vec<String> = mock
+        .admin()
+        .received_requests()
+        .await
+        .iter()
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        pages,
+        ["skip=0&limit=2", "skip=2&limit=2"],
+        "stops after the short page"
+    );
+
+    let from_second: Vec<_> = trophy
+        .admin()
+        .tenants()
+        .list()
+        .skip(1)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(from_second.len(), 1);
+    let last = mock.admin().last_request().await.unwrap();
+    assert_eq!(
+        last.url.query(),
+        Some("skip=1&limit=100"),
+        "default page: the largest Trophy serves"
+    );
+
+    mock.admin().fail_next(1, Fault::status(500)).await;
+    let failed: Vec<_> = trophy
+        .admin()
+        .attributes()
+        .list()
+        .max_retries(0)
+        .stream()
+        .collect::<Vec<_>>()
+        .await;
+    assert_eq!(
+        failed.len(),
+        1,
+        "an error is yielded once and ends the stream"
+    );
+    assert!(failed[0].is_err());
 }
