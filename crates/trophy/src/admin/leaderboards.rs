@@ -336,7 +336,8 @@ pub struct LeaderboardUpdate {
     /// A new status (like activating, scheduling or finishing it in the dashboard).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<AdminLeaderboardStatus>,
-    /// A new ranking (with the field it requires).
+    /// A new ranking ([`LeaderboardUpdate::rank_by_metric`] and
+    /// [`LeaderboardUpdate::rank_by_points`] set its source too).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank_by: Option<RankBy>,
     /// A new metric.
@@ -509,16 +510,10 @@ impl LeaderboardUpdate {
         self
     }
 
+    // Only the ID: Trophy documents no rule for a change of `rankBy` (unlike trigger types),
+    // and the leaderboard may already have the metric or points system it needs.
     pub(crate) fn check(&self) -> std::result::Result<(), String> {
-        super::id_required(&self.id)?;
-        match &self.rank_by {
-            Some(rank_by) => required_for_rank(
-                rank_by,
-                self.metric_id.is_some(),
-                self.points_system_id.is_some(),
-            ),
-            None => Ok(()),
-        }
+        super::id_required(&self.id)
     }
 }
 
