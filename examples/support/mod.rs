@@ -180,3 +180,40 @@ pub async fn giftoin() -> questkit::Result<Connected<Giftoin>> {
     );
     Ok(Connected::mock(client, description, mock))
 }
+
+/// Trophy with its admin API: `TROPHY_ADMIN_API_KEY` (else the mock), `TROPHY_API_KEY` for the
+/// application calls (default: the admin key, which works on both APIs), `TROPHY_BASE_URL` and
+/// `TROPHY_ADMIN_BASE_URL` (default production).
+pub async fn trophy_admin() -> questkit::Result<Connected<Trophy>> {
+    if let Some(admin_key) = env("TROPHY_ADMIN_API_KEY") {
+        let base =
+            env("TROPHY_BASE_URL").unwrap_or_else(|| questkit::trophy::DEFAULT_BASE_URL.to_owned());
+        let admin_base = env("TROPHY_ADMIN_BASE_URL")
+            .unwrap_or_else(|| questkit::trophy::DEFAULT_ADMIN_BASE_URL.to_owned());
+        let client = Trophy::builder()
+            .api_key(env("TROPHY_API_KEY").unwrap_or_else(|| admin_key.clone()))
+            .admin_api_key(admin_key)
+            .base_url(&base)
+            .admin_base_url(&admin_base)
+            .build()?;
+        return Ok(Connected::real(
+            client,
+            format!(
+                "Calling the Trophy admin API at {admin_base} and the application API at {base}"
+            ),
+        ));
+    }
+    let mock = trophy::TrophyMock::start().await;
+    let client = Trophy::builder()
+        .api_key(trophy::DEMO_API_KEY)
+        .admin_api_key(trophy::DEMO_ADMIN_API_KEY)
+        .base_url(mock.uri())
+        .admin_base_url(mock.admin_uri())
+        .build()?;
+    let description = format!(
+        "TROPHY_ADMIN_API_KEY is not set: using the built-in Trophy mock at {} (admin API at {})",
+        mock.uri(),
+        mock.admin_uri()
+    );
+    Ok(Connected::mock(client, description, mock))
+}

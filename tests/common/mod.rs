@@ -63,6 +63,11 @@ impl Api {
         self.expect("PATCH", template, path, Some(body))
     }
 
+    /// A `DELETE` of `path`, without a body.
+    pub fn delete(&self, template: &'static str, path: &'static str) -> Expect {
+        self.expect("DELETE", template, path, None)
+    }
+
     fn expect(
         &self,
         method: &'static str,
@@ -230,6 +235,8 @@ where
 pub struct Coverage {
     pub names: Vec<&'static str>,
     pub operations: BTreeSet<(String, String)>,
+    /// Each row's name with the (method, template) of the requests it expected.
+    pub rows: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
 impl Coverage {
@@ -271,6 +278,13 @@ pub async fn run(suite: &MockSuite, rows: Vec<Row<'_>>) -> Coverage {
     let mut seen = received(suite).await.len();
     for Row { name, call, expect } in rows {
         coverage.names.push(name);
+        coverage.rows.push((
+            name,
+            expect
+                .iter()
+                .map(|e| (e.method.to_owned(), e.template.to_owned()))
+                .collect(),
+        ));
         for e in &expect {
             coverage
                 .operations
@@ -339,4 +353,44 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .cloned()
         .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
         .unwrap_or_else(|| "the check panicked".to_owned())
+}
+
+/// One row of `crates/trophy/OPERATIONS.md`, the table of every Trophy operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableRow {
+    /// `api` or `admin`.
+    pub base: String,
+    pub method: String,
+    /// The path template relative to the base URL (`/users/{id}`).
+    pub path: String,
+    /// The name in Trophy's Python SDK (`admin/points/boosts.list`).
+    pub sdk_name: String,
+    /// The questkit operation name (`admin.points.boosts.list`).
+    pub operation: String,
+}
+
+/// Every row of `crates/trophy/OPERATIONS.md`.
+pub fn trophy_operation_table() -> Vec<TableRow> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/crates/trophy/OPERATIONS.md");
+    let text = std::fs::read_to_string(path).expect("crates/trophy/OPERATIONS.md is readable");
+    text.lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line
+                .trim()
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().trim_matches('`'))
+                .collect();
+            if cells.len() < 6 || cells[0].parse::<u32>().is_err() {
+                return None;
+            }
+            Some(TableRow {
+                base: cells[1].to_owned(),
+                method: cells[2].to_owned(),
+                path: cells[3].to_owned(),
+                sdk_name: cells[4].to_owned(),
+                operation: cells[5].to_owned(),
+            })
+        })
+        .collect()
 }

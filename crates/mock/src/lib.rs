@@ -3,9 +3,10 @@
 //!
 //! Each API module (`trophy`, `nudj`, `goals`, `giftoin`) starts a real HTTP server on
 //! `127.0.0.1` with every endpoint its client covers, answering from the recorded fixtures,
-//! checking credentials (a vendor-shaped 401 otherwise) and recording what it received. The
-//! shared machinery is [`MockApi`]: mount fixtures, inject faults for the next requests
-//! ([`Fault`]), read the requests received.
+//! checking credentials (a vendor-shaped 401 otherwise) and recording what it received.
+//! Trophy's admin API is served beside its application API ([`trophy_admin`], reached with
+//! `TrophyMock::admin`). The shared machinery is [`MockApi`]: mount fixtures, inject faults
+//! for the next requests ([`Fault`]), read the requests received.
 //!
 //! ```
 //! use questkit_mock::{ApiSpec, Fault, MockApi};
@@ -41,6 +42,8 @@ pub mod nudj;
 mod suite;
 #[cfg(feature = "trophy")]
 pub mod trophy;
+#[cfg(feature = "trophy")]
+pub mod trophy_admin;
 
 pub use api::{ApiSpec, AuthCheck, MockApi, json};
 pub use fault::Fault;

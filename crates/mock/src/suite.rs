@@ -18,8 +18,8 @@ pub const PREFIXES: [(&str, &str); 4] = [
     ("giftoin", "/giftoin"),
 ];
 
-/// The four mock APIs on one port: `/trophy/v1`, `/nudj/api/v2/integration` (and
-/// `/nudj/api/v2/admin`), `/goals/api/v1`, `/giftoin/api/v1`.
+/// The four mock APIs on one port: `/trophy/v1` (and `/trophy/admin/v1`),
+/// `/nudj/api/v2/integration` (and `/nudj/api/v2/admin`), `/goals/api/v1`, `/giftoin/api/v1`.
 ///
 /// One port is easier to hand to a tool or a container than four; the prefixes keep each API's
 /// own base path, so a client only needs its base URL changed.

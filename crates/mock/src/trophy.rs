@@ -33,8 +33,10 @@ use serde_json::{Map, Value, json};
 use wiremock::{MockServer, Request, ResponseTemplate};
 
 use crate::api::{ApiSpec, MockApi};
+pub use crate::trophy_admin::DEMO_ADMIN_API_KEY;
 
-/// The API key the mock accepts in `X-API-KEY`.
+/// The API key the mock accepts in `X-API-KEY` (the application API also accepts
+/// [`DEMO_ADMIN_API_KEY`], as Trophy accepts admin keys there).
 pub const DEMO_API_KEY: &str = "trophy_demo_key";
 
 /// Every operation the mock serves: method and path template (relative to `/v1`).
@@ -100,10 +102,12 @@ const POINTS_LEVEL_SUMMARY: &str = fixture!("responses/points_level_summary.json
 const LEADERBOARDS_ALL: &str = fixture!("responses/leaderboards_all.json");
 const LEADERBOARD: &str = fixture!("responses/leaderboards_get.json");
 
-/// A running Trophy mock. Derefs to [`MockApi`] for faults and received requests.
+/// A running Trophy mock. Derefs to [`MockApi`] for faults and received requests; the admin
+/// API is [`TrophyMock::admin`].
 #[derive(Clone, Debug)]
 pub struct TrophyMock {
     api: MockApi,
+    pub(crate) admin: crate::trophy_admin::TrophyAdminMock,
 }
 
 impl Deref for TrophyMock {
@@ -122,9 +126,14 @@ impl TrophyMock {
     /// Serves the mock on a shared server under `mount_prefix` (`/trophy`).
     pub async fn on_server(server: Arc<MockServer>, mount_prefix: &str) -> Self {
         let spec = ApiSpec::new("trophy", "/v1")
-            .api_key_header("x-api-key", DEMO_API_KEY)
+            .auth_check(|req: &Request| {
+                let key = req.headers.get("x-api-key").and_then(|v| v.to_str().ok());
+                key == Some(DEMO_API_KEY) || key == Some(DEMO_ADMIN_API_KEY)
+            })
             .unauthorized(401, UNAUTHORIZED)
             .not_found(404, r#"{"error":"Not found"}"#);
+        let admin =
+            crate::trophy_admin::TrophyAdminMock::on_server(server.clone(), mount_prefix).await;
         let api = MockApi::on_server(server, mount_prefix, spec).await;
         let seen_keys: Arc<Mutex<HashSet<String>>> = Arc::default();
 
@@ -360,7 +369,7 @@ impl TrophyMock {
         )
         .await;
 
-        TrophyMock { api }
+        TrophyMock { api, admin }
     }
 
     /// The base URL to give a client (`http://127.0.0.1:PORT/v1`).

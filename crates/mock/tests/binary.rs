@@ -81,6 +81,19 @@ async fn serves_all_four_apis_to_the_real_clients_and_stops_on_ctrl_c() {
         .await
         .unwrap();
     assert_eq!(metric.key, "words-written");
+    assert!(
+        text.contains(&format!("admin API {root}/trophy/admin/v1"))
+            && text.contains(trophy::DEMO_ADMIN_API_KEY),
+        "the Trophy admin API and its key are printed: {text}"
+    );
+    let admin = questkit_trophy::Trophy::builder()
+        .api_key(trophy::DEMO_ADMIN_API_KEY)
+        .base_url(format!("{root}/trophy/v1"))
+        .admin_base_url(format!("{root}/trophy/admin/v1"))
+        .build()
+        .unwrap();
+    let metrics = admin.admin().metrics().list().await.unwrap();
+    assert!(metrics.iter().any(|m| m.key == "words-written"));
 
     let nudj = questkit_nudj::Nudj::builder()
         .api_token(nudj::DEMO_API_TOKEN)

@@ -3,6 +3,7 @@
 use questkit_core::{Auth, Error, ErrorDetails, Result, SecretString, Transport, TransportBuilder};
 
 use crate::achievements::Achievements;
+use crate::admin::Admin;
 use crate::error_body::ErrorBody;
 use crate::leaderboards::Leaderboards;
 use crate::metrics::Metrics;
@@ -12,6 +13,8 @@ use crate::users::Users;
 
 /// The production base URL of Trophy's application API.
 pub const DEFAULT_BASE_URL: &str = "https://api.trophy.so/v1";
+/// The production base URL of Trophy's admin API.
+pub const DEFAULT_ADMIN_BASE_URL: &str = "https://admin.trophy.so/v1";
 /// The header that carries the API key.
 pub const API_KEY_HEADER: &str = "X-API-KEY";
 /// The header that names the tenant in multi-tenant organisations.
@@ -44,6 +47,7 @@ pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 #[derive(Clone, Debug)]
 pub struct Trophy {
     transport: Transport,
+    admin: Transport,
 }
 
 impl Trophy {
@@ -76,14 +80,47 @@ impl Trophy {
         TrophyBuilder::new()
     }
 
-    /// A client on a transport you built yourself (its auth and error parser are yours).
+    /// A client on a transport you built yourself (its auth and error parser are yours); admin
+    /// calls go to [`DEFAULT_ADMIN_BASE_URL`] with the same settings.
     pub fn from_transport(transport: Transport) -> Trophy {
-        Trophy { transport }
+        // The constant is a valid https URL, so deriving from it cannot fail; if it ever did,
+        // admin calls would fail on the application API's 404 rather than panic here.
+        let admin = transport
+            .with_base_url(DEFAULT_ADMIN_BASE_URL)
+            .unwrap_or_else(|_| transport.clone());
+        Trophy { transport, admin }
+    }
+
+    /// A client on two transports you built yourself: the application API's and the admin
+    /// API's (build the second with [`Transport::with_base_url`] to share the pool).
+    pub fn from_transports(transport: Transport, admin: Transport) -> Trophy {
+        Trophy { transport, admin }
     }
 
     /// The underlying transport, for requests the client does not model yet.
     pub fn transport(&self) -> &Transport {
         &self.transport
+    }
+
+    /// The admin API's transport (its base URL and key), sharing the connection pool.
+    pub fn admin_transport(&self) -> &Transport {
+        &self.admin
+    }
+
+    /// The admin API: configuration (metrics, achievements, points, leaderboards, attributes,
+    /// streaks, settings, tenants, application keys) and bulk metric events. See
+    /// [`crate::admin`] for keys, the tenant header and bulk semantics.
+    ///
+    /// ```no_run
+    /// # async fn run(trophy: questkit_trophy::Trophy) -> questkit_core::Result<()> {
+    /// let metrics = trophy.admin().metrics().list().limit(20).await?;
+    /// for metric in &metrics {
+    ///     println!("{} ({})", metric.name, metric.key);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn admin(&self) -> Admin<'_> {
+        Admin::new(&self.admin)
     }
 
     /// User calls: create, identify, update, metrics, achievements, streak, points,
@@ -124,6 +161,8 @@ impl Trophy {
 pub struct TrophyBuilder {
     transport: TransportBuilder,
     api_key: Option<SecretString>,
+    admin_api_key: Option<SecretString>,
+    admin_base_url: Option<String>,
     tenant_id: Option<String>,
 }
 
@@ -139,6 +178,8 @@ impl TrophyBuilder {
         TrophyBuilder {
             transport: Transport::builder("trophy").error_parser(parse_error_body),
             api_key: None,
+            admin_api_key: None,
+            admin_base_url: None,
             tenant_id: None,
         }
     }
@@ -149,8 +190,26 @@ impl TrophyBuilder {
         self
     }
 
-    /// The tenant, for multi-tenant organisations (sent as `Tenant-ID` on every call; Trophy
-    /// ignores it for single-tenant organisations).
+    /// A key for the admin API only (sent as `X-API-KEY` on admin calls, never printed).
+    ///
+    /// Without it the admin calls use [`TrophyBuilder::api_key`]: an admin key works on both
+    /// APIs, an application key only on the application API. With only an admin key set, it
+    /// is used for both.
+    pub fn admin_api_key(mut self, key: impl Into<String>) -> Self {
+        self.admin_api_key = Some(SecretString::new(key));
+        self
+    }
+
+    /// The admin API's base URL (default [`DEFAULT_ADMIN_BASE_URL`]; a mock's is
+    /// `TrophyMock::admin_uri()`). Set it along with [`TrophyBuilder::base_url`] when you point
+    /// the client at a mock or a proxy. It shares the connection pool and every other setting.
+    pub fn admin_base_url(mut self, url: impl Into<String>) -> Self {
+        self.admin_base_url = Some(url.into());
+        self
+    }
+
+    /// The tenant, for multi-tenant organisations (sent as `Tenant-ID` on every call, admin
+    /// calls included; Trophy ignores it for single-tenant organisations).
     pub fn tenant_id(mut self, tenant: impl Into<String>) -> Self {
         self.tenant_id = Some(tenant.into());
         self
@@ -161,10 +220,11 @@ impl TrophyBuilder {
     /// Checks the settings and builds the client.
     ///
     /// Fails with [`Error::Config`] without an API key, with an unparsable or plain-`http`
-    /// non-loopback base URL, or an invalid tenant header value.
+    /// non-loopback base URL (application or admin), or an invalid tenant header value.
     pub fn build(self) -> Result<Trophy> {
         let key = self
             .api_key
+            .or_else(|| self.admin_api_key.clone())
             .ok_or_else(|| Error::config("trophy: no API key configured"))?;
         let mut transport = self.transport;
         if !transport.has_base_url() {
@@ -174,7 +234,16 @@ impl TrophyBuilder {
             transport = transport.header(TENANT_HEADER, tenant);
         }
         let transport = transport.auth(Auth::header(API_KEY_HEADER, key)).build()?;
-        Ok(Trophy { transport })
+        let admin_base = self
+            .admin_base_url
+            .as_deref()
+            .unwrap_or(DEFAULT_ADMIN_BASE_URL);
+        let admin = match self.admin_api_key {
+            Some(admin_key) => transport
+                .with_base_url_and_auth(admin_base, Auth::header(API_KEY_HEADER, admin_key))?,
+            None => transport.with_base_url(admin_base)?,
+        };
+        Ok(Trophy { transport, admin })
     }
 }
 
@@ -216,6 +285,39 @@ mod tests {
         assert!(!debug.contains("sk_secret_value"), "{debug}");
         let debug = format!("{trophy:?}");
         assert!(!debug.contains("sk_live"), "{debug}");
+    }
+
+    #[test]
+    fn admin_settings() {
+        let trophy = Trophy::new("sk_admin").unwrap();
+        assert_eq!(
+            trophy.admin_transport().base_url().as_str(),
+            "https://admin.trophy.so/v1/"
+        );
+        let local = Trophy::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:9/trophy/v1")
+            .admin_base_url("http://127.0.0.1:9/trophy/admin/v1")
+            .admin_api_key("admin_secret_value")
+            .build()
+            .unwrap();
+        assert_eq!(
+            local.admin().transport().base_url().as_str(),
+            "http://127.0.0.1:9/trophy/admin/v1/"
+        );
+        assert!(!format!("{local:?}").contains("admin_secret_value"));
+        let only_admin = Trophy::builder().admin_api_key("a").build();
+        assert!(only_admin.is_ok(), "an admin key alone serves both APIs");
+        let insecure = Trophy::builder()
+            .api_key("k")
+            .admin_base_url("http://admin.example/v1")
+            .build();
+        assert!(matches!(insecure, Err(Error::Config(_))));
+        let derived = Trophy::from_transport(trophy.transport().clone());
+        assert_eq!(
+            derived.admin_transport().base_url().as_str(),
+            "https://admin.trophy.so/v1/"
+        );
     }
 
     #[test]

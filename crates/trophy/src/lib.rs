@@ -58,6 +58,9 @@
 //! as a number. `.send_raw()` keeps the exact bytes.
 //!
 //! Webhooks: [`webhooks::parse_webhook`] verifies `X-Trophy-Signature` and parses the event.
+//!
+//! The admin API (configuration, tenants, application keys, bulk events) is on the same
+//! client: [`Trophy::admin`]; see [`admin`].
 #![deny(missing_docs)]
 // Data from the network never panics the client: no unwrap, expect or panic outside tests.
 #![cfg_attr(
@@ -66,6 +69,7 @@
 )]
 
 pub mod achievements;
+pub mod admin;
 pub mod client;
 pub mod common;
 pub mod error_body;
@@ -84,7 +88,7 @@ pub use achievements::{
     Achievement, AchievementCompletion, AchievementTrigger, AchievementWithStats,
     CompleteAchievementBody, Requirement, UserAchievement, UserAchievementWithStats,
 };
-pub use client::{DEFAULT_BASE_URL, Trophy, TrophyBuilder};
+pub use client::{DEFAULT_ADMIN_BASE_URL, DEFAULT_BASE_URL, Trophy, TrophyBuilder};
 pub use common::Attribute;
 pub use error_body::ErrorBody;
 pub use leaderboards::{

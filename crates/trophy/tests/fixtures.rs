@@ -258,6 +258,8 @@ fn decode_any(path: &str) {
             drop(round_trip::<WebhookEvent>(path))
         }
         "README.md" => {}
+        // The admin API's fixtures are decoded by `admin_fixtures.rs`.
+        p if p.starts_with("admin/") => {}
         other => panic!("fixture {other} is not covered by any test: add it to decode_any"),
     }
 }

@@ -105,6 +105,11 @@ async fn main() -> ExitCode {
     println!();
     println!("trophy   {}", suite.trophy.uri());
     println!("         header X-API-KEY: {}", trophy::DEMO_API_KEY);
+    println!("         admin API {}", suite.trophy.admin_uri());
+    println!(
+        "         admin header X-API-KEY: {} (accepted by both APIs)",
+        trophy::DEMO_ADMIN_API_KEY
+    );
     println!("nudj     {}", suite.nudj.uri());
     println!(
         "         header x-api-token: {} (or Authorization: Bearer)",
