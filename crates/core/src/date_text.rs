@@ -128,6 +128,14 @@ impl From<NaiveDate> for DateText {
     }
 }
 
+/// The text, so that `Option<DateText>::as_deref()` gives the text as sent.
+impl std::ops::Deref for DateText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl AsRef<str> for DateText {
     fn as_ref(&self) -> &str {
         &self.0

@@ -105,6 +105,21 @@ impl fmt::Display for LenientId {
     }
 }
 
+/// The text, so that `id.len()`, `&*id` and `Option<LenientId>::as_deref()` work as on a
+/// `String`.
+impl std::ops::Deref for LenientId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::borrow::Borrow<str> for LenientId {
+    fn borrow(&self) -> &str {
+        &self.text
+    }
+}
+
 impl AsRef<str> for LenientId {
     fn as_ref(&self) -> &str {
         &self.text

@@ -40,6 +40,8 @@ pub struct Transport {
 pub(crate) struct Inner {
     /// Whether questkit built the HTTP client (and so chose its TLS backend).
     pub(crate) own_client: bool,
+    /// Whether plain `http://` to a host other than loopback was allowed (for siblings).
+    pub(crate) allow_http: bool,
     pub(crate) api: &'static str,
     pub(crate) http: reqwest::Client,
     pub(crate) base: Url,
@@ -175,12 +177,13 @@ impl Transport {
     fn sibling(&self, base_url: &str, auth: PreparedAuth) -> Result<Transport> {
         let base = parse_base_url(base_url, true)?;
         if base.origin() != self.inner.base.origin() {
-            check_scheme(&base, false)?;
+            check_scheme(&base, self.inner.allow_http)?;
         }
         check_tls(&base, self.inner.own_client)?;
         Ok(Transport {
             inner: Arc::new(Inner {
                 own_client: self.inner.own_client,
+                allow_http: self.inner.allow_http,
                 api: self.inner.api,
                 http: self.inner.http.clone(),
                 base,
@@ -469,6 +472,7 @@ impl TransportBuilder {
         Ok(Transport {
             inner: Arc::new(Inner {
                 own_client,
+                allow_http: self.allow_http,
                 api: self.api,
                 http,
                 base,

@@ -18,7 +18,7 @@ use serde::{Deserialize, Deserializer};
 
 use crate::envelope::ResponseStatus;
 use crate::error::{ErrorBody, ErrorCode};
-use crate::object_only::List;
+use questkit_core::decode::object::List;
 
 /// The error parser given to the transport: `{status: {errorCode, errorMessage}}` to the core
 /// error's code (the number, as text) and message. Anything else returns `None`, and the core
@@ -62,7 +62,7 @@ fn details(status: &ResponseStatus) -> Option<ErrorDetails> {
 /// becomes an [`Error::Api`] with Giftoin's code.
 ///
 /// `T` is read from a JSON object only, bare or as `data`: an array is never read by position
-/// (see [`crate::object_only`]).
+/// (see [`questkit_core::decode::object`]).
 pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T> {
     let shape = Shape::of(&raw.body);
     shape.check_error(raw)?;
@@ -90,7 +90,7 @@ pub(crate) fn decode_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub(crate) struct Data<T> {
-    #[serde(deserialize_with = "crate::object_only::deserialize")]
+    #[serde(deserialize_with = "questkit_core::decode::object::deserialize")]
     pub(crate) data: T,
 }
 

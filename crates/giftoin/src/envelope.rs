@@ -107,7 +107,7 @@ impl From<DateTime<Utc>> for ServerTime {
 #[non_exhaustive]
 pub struct Envelope<T> {
     /// The result of the call.
-    #[serde(deserialize_with = "crate::object_only::deserialize")]
+    #[serde(deserialize_with = "questkit_core::decode::object::deserialize")]
     pub data: T,
     /// Server time and error details, when the server includes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,7 +198,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Payload<T> {
                 .map(Payload::Enveloped)
                 .map_err(D::Error::custom)
         } else {
-            crate::object_only::deserialize(value)
+            questkit_core::decode::object::deserialize(value)
                 .map(Payload::Bare)
                 .map_err(D::Error::custom)
         }

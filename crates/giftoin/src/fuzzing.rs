@@ -19,8 +19,8 @@ use serde_json::Value;
 use crate::decode::{Data, Shape, parse_error_body, status_object};
 use crate::envelope::{Payload, is_envelope};
 use crate::error::ErrorBody;
-use crate::object_only::List;
 use crate::{CollectionChallenge, OrderCreated};
+use questkit_core::decode::object::List;
 
 /// The first byte picks a response decoder (one challenge, the list of challenges, a created
 /// order) or the error-body parser; the rest is the body.

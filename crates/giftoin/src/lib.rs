@@ -78,7 +78,6 @@ pub mod envelope;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
-mod object_only;
 pub mod orders;
 pub mod platform;
 mod serde_util;

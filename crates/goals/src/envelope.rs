@@ -46,7 +46,7 @@ pub struct Envelope<T = Value> {
     /// The payload; `None` when the body had `data: null` or no `data` at all.
     #[serde(
         default = "Option::default",
-        deserialize_with = "crate::object_only::option"
+        deserialize_with = "questkit_core::decode::object::option"
     )]
     pub data: Option<T>,
 }

@@ -117,7 +117,7 @@ fn envelope_error(raw: &RawResponse) -> Result<Option<Error>> {
 pub(crate) struct DataOnly<T> {
     #[serde(
         default = "Option::default",
-        deserialize_with = "crate::object_only::option"
+        deserialize_with = "questkit_core::decode::object::option"
     )]
     pub(crate) data: Option<T>,
 }

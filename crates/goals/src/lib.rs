@@ -75,7 +75,6 @@ mod envelope;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
-mod object_only;
 mod ordered_map;
 pub mod profiles;
 mod signature;

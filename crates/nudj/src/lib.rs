@@ -73,7 +73,6 @@ pub mod fuzzing;
 pub mod leaderboards;
 mod list;
 pub mod me;
-mod object_only;
 mod page;
 pub mod rewards;
 pub mod streaks;

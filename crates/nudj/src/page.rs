@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::object_only::Item;
+use questkit_core::decode::object::Item;
 
 /// One page of a paginated Nudj list.
 ///
@@ -143,7 +143,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Edges<T> {
 }
 
 /// The items of a list; an item that is a model must be a JSON object, not an array read by
-/// position (see [`crate::object_only`]).
+/// position (see [`questkit_core::decode::object`]).
 fn items<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T>, A::Error> {
     let mut edges = Vec::new();
     while let Some(Item(item)) = seq.next_element::<Item<T>>()? {

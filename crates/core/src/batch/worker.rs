@@ -161,7 +161,8 @@ impl<S: BatchSink> Batcher<S> {
             .map_err(|_| Error::config("the batcher stopped during the flush"))
     }
 
-    /// Stops taking items, sends everything queued, and waits for the batches in flight for
+    /// Stops taking items (a `send` still waiting for room gets its item back as
+    /// [`SendError::Closed`]), sends everything queued, and waits for the batches in flight for
     /// at most `deadline`; what is still unconfirmed then is reported as
     /// [`FailureReason::Unconfirmed`]. Returns the report (every handle may call it; the
     /// items not delivered go to the first caller, or to the failure callback).
@@ -693,8 +694,15 @@ mod tests {
         tokio::time::sleep(Duration::from_secs(1)).await;
         assert!(!waiting.is_finished(), "send waits while the queue is full");
         let report = batcher.shutdown(Duration::from_secs(60)).await;
-        assert!(waiting.await.unwrap().is_ok());
-        assert_eq!(report.delivered, sent as u64 + 1);
+        // The waiting item was either taken before the queue closed, and delivered, or handed
+        // back to its producer: never lost.
+        let extra = match waiting.await.unwrap() {
+            Ok(()) => 1,
+            Err(SendError::Closed(100)) => 0,
+            Err(other) => panic!("{other:?}"),
+        };
+        assert_eq!(report.delivered, sent as u64 + extra);
+        assert!(report.is_complete());
         let closed = batcher.send(5).await.unwrap_err();
         assert!(matches!(closed, SendError::Closed(5)));
         assert!(batcher.flush().await.is_err());

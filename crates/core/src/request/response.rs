@@ -129,10 +129,7 @@ fn locate_decode_error<T: DeserializeOwned>(
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-    let guarded = crate::decode::TopLevel {
-        inner: tracked,
-        array: crate::decode::starts_with_array(bytes),
-    };
+    let guarded = crate::decode::NoPositional(tracked);
     match T::deserialize(guarded) {
         Err(err) => decode_error(raw, track.path().to_string(), err.to_string()),
         // Only trailing characters can fail the plain decode but not this one.

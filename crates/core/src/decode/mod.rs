@@ -4,9 +4,13 @@
 //! `["m1", "words", "Words", 1500]` would become a `Metric`, and `[]` a struct whose fields
 //! all have defaults. No vendor sends a model that way, so a body whose top level is an array
 //! where the model is a struct is a shape error here. Nested values are left to the models
-//! (some accept `[]` for an empty object, as PHP and JavaScript back ends send it).
+//! (some accept `[]` for an empty object, as PHP and JavaScript back ends send it); the
+//! [`object`] helpers hold a nested model to the same rule where a field or list item is one.
+
 // This module reads network input: no indexing or unchecked arithmetic that could panic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+
+pub mod object;
 
 use std::fmt;
 
@@ -30,10 +34,7 @@ use serde::de::{self, Deserializer, Visitor};
 /// ```
 pub fn from_slice<'a, T: de::Deserialize<'a>>(bytes: &'a [u8]) -> serde_json::Result<T> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = T::deserialize(TopLevel {
-        inner: &mut de,
-        array: starts_with_array(bytes),
-    })?;
+    let value = T::deserialize(NoPositional(&mut de))?;
     de.end()?;
     Ok(value)
 }
@@ -45,30 +46,22 @@ pub(crate) fn starts_with_array(bytes: &[u8]) -> bool {
 
 /// A deserializer that refuses an array where the model asks for a struct, and otherwise
 /// hands every call to `inner`. It follows newtypes and `Option` one level down, so that
-/// `Option<Model>` and wrappers of a model are held to the same rule.
-pub(crate) struct TopLevel<D> {
-    pub(crate) inner: D,
-    pub(crate) array: bool,
-}
+/// `Option<Model>` and wrappers of a model are held to the same rule; what a struct holds is
+/// read as usual (use [`object`] for nested models).
+pub(crate) struct NoPositional<D>(pub(crate) D);
 
-/// Forwards the scalar methods (which take only a visitor) to `inner`.
-macro_rules! forward_scalars {
+/// Forwards the methods that take only a visitor to the inner deserializer.
+macro_rules! forward {
     ($($method:ident)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-                self.inner.$method(visitor)
+                self.0.$method(visitor)
             }
         )*
     };
 }
 
-fn not_an_object<E: de::Error>(name: &str) -> E {
-    E::custom(format_args!(
-        "expected a JSON object for `{name}`, found an array at the top level"
-    ))
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for NoPositional<D> {
     type Error = D::Error;
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -77,10 +70,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        if self.array {
-            return Err(not_an_object(name));
-        }
-        self.inner.deserialize_struct(name, fields, visitor)
+        self.0
+            .deserialize_struct(name, fields, ObjectOnly { visitor, name })
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -88,32 +79,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_newtype_struct(
-            name,
-            Follow {
-                visitor,
-                array: self.array,
-            },
-        )
+        self.0.deserialize_newtype_struct(name, Follow(visitor))
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_option(Follow {
-            visitor,
-            array: self.array,
-        })
-    }
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_any(visitor)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_seq(visitor)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_map(visitor)
+        self.0.deserialize_option(Follow(visitor))
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -122,7 +92,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_enum(name, variants, visitor)
+        self.0.deserialize_enum(name, variants, visitor)
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -130,7 +100,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_tuple(len, visitor)
+        self.0.deserialize_tuple(len, visitor)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -139,7 +109,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_tuple_struct(name, len, visitor)
+        self.0.deserialize_tuple_struct(name, len, visitor)
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
@@ -147,91 +117,109 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for TopLevel<D> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_unit_struct(name, visitor)
+        self.0.deserialize_unit_struct(name, visitor)
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_ignored_any(visitor)
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
     }
 
-    forward_scalars! {
-        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
-        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
-        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
-        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
-        deserialize_identifier
+    forward! {
+        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
+        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
+        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
+        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
+        deserialize_unit deserialize_seq deserialize_map deserialize_identifier
+        deserialize_ignored_any
     }
 }
 
-/// A visitor that passes the rule on to the deserializer a newtype or `Some` hands it.
-struct Follow<V> {
+/// A struct's visitor that reads objects only; any other value gets the struct's own
+/// "invalid type" error.
+struct ObjectOnly<V> {
     visitor: V,
-    array: bool,
+    name: &'static str,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for Follow<V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectOnly<V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.visitor.expecting(f)
     }
 
-    fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<V::Value, D2::Error> {
-        self.visitor.visit_newtype_struct(TopLevel {
-            inner: d,
-            array: self.array,
-        })
-    }
-
-    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<V::Value, D2::Error> {
-        self.visitor.visit_some(TopLevel {
-            inner: d,
-            array: self.array,
-        })
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.visitor.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.visitor.visit_unit()
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.visitor.visit_seq(seq)
-    }
-
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
         self.visitor.visit_map(map)
     }
 
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _seq: A) -> Result<V::Value, A::Error> {
+        Err(de::Error::custom(format_args!(
+            "expected a JSON object for `{}`, found an array",
+            self.name
+        )))
+    }
+}
+
+/// A visitor that passes the rule on to the deserializer a newtype or `Some` hands it.
+struct Follow<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Follow<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<V::Value, D2::Error> {
+        self.0.visit_newtype_struct(NoPositional(d))
+    }
+
+    fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<V::Value, D2::Error> {
+        self.0.visit_some(NoPositional(d))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+        self.0.visit_unit()
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.0.visit_seq(seq)
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(map)
+    }
+
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<V::Value, E> {
-        self.visitor.visit_bool(v)
+        self.0.visit_bool(v)
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<V::Value, E> {
-        self.visitor.visit_i64(v)
+        self.0.visit_i64(v)
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<V::Value, E> {
-        self.visitor.visit_u64(v)
+        self.0.visit_u64(v)
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<V::Value, E> {
-        self.visitor.visit_f64(v)
+        self.0.visit_f64(v)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-        self.visitor.visit_str(v)
+        self.0.visit_str(v)
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.visitor.visit_borrowed_str(v)
+        self.0.visit_borrowed_str(v)
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-        self.visitor.visit_string(v)
+        self.0.visit_string(v)
     }
 }
 
