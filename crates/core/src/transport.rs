@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     pub(crate) error_parser: Option<ErrorParser>,
     pub(crate) signer: Option<Arc<dyn RequestSigner>>,
     pub(crate) limiter: Option<Arc<dyn RateLimiter>>,
+    /// The rate-limit bucket of calls that do not name one.
+    pub(crate) bucket: &'static str,
 }
 
 impl fmt::Debug for Transport {
@@ -195,8 +197,37 @@ impl Transport {
                 error_parser: self.inner.error_parser,
                 signer: self.inner.signer.clone(),
                 limiter: self.inner.limiter.clone(),
+                bucket: self.inner.bucket,
             }),
         })
+    }
+
+    /// The same transport (pool, credentials, settings) whose calls spend from `bucket` unless
+    /// they name another (an admin API whose every call is in one rate-limit tier).
+    pub fn with_rate_limit_bucket(&self, bucket: &'static str) -> Transport {
+        Transport {
+            inner: Arc::new(Inner {
+                own_client: self.inner.own_client,
+                allow_http: self.inner.allow_http,
+                api: self.inner.api,
+                http: self.inner.http.clone(),
+                base: self.inner.base.clone(),
+                auth: self.inner.auth.clone(),
+                headers: self.inner.headers.clone(),
+                retry: self.inner.retry,
+                timeout: self.inner.timeout,
+                max_body: self.inner.max_body,
+                error_parser: self.inner.error_parser,
+                signer: self.inner.signer.clone(),
+                limiter: self.inner.limiter.clone(),
+                bucket,
+            }),
+        }
+    }
+
+    /// The rate limiter, when one is set.
+    pub fn rate_limiter(&self) -> Option<&Arc<dyn RateLimiter>> {
+        self.inner.limiter.as_ref()
     }
 }
 
@@ -484,6 +515,7 @@ impl TransportBuilder {
                 error_parser: self.error_parser,
                 signer: self.signer,
                 limiter: self.limiter,
+                bucket: crate::rate_limit::DEFAULT_BUCKET,
             }),
         })
     }

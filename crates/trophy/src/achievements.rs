@@ -351,6 +351,7 @@ impl<'a> Achievements<'a> {
         CompleteAchievement::from(
             self.transport
                 .post("achievements/{key}/complete", &[key])
+                .rate_limit_bucket(crate::rate_limits::TIER_1)
                 .operation("achievements.complete")
                 .json(&CompleteAchievementBody::new(user.into())),
         )

@@ -1,5 +1,8 @@
 //! The Trophy client and its builder.
 
+use std::sync::Arc;
+
+use questkit_core::rate_limit::{LocalRateLimiter, RateLimit};
 use questkit_core::{Auth, Error, ErrorDetails, Result, SecretString, Transport, TransportBuilder};
 
 use crate::achievements::Achievements;
@@ -8,6 +11,7 @@ use crate::error_body::ErrorBody;
 use crate::leaderboards::Leaderboards;
 use crate::metrics::Metrics;
 use crate::points::Points;
+use crate::rate_limits::{TIER_1, TIER_2};
 use crate::streaks::Streaks;
 use crate::users::Users;
 
@@ -48,6 +52,7 @@ pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 pub struct Trophy {
     transport: Transport,
     admin: Transport,
+    tier1: Option<RateLimit>,
 }
 
 impl Trophy {
@@ -88,13 +93,26 @@ impl Trophy {
         let admin = transport
             .with_base_url(DEFAULT_ADMIN_BASE_URL)
             .unwrap_or_else(|_| transport.clone());
-        Trophy { transport, admin }
+        Trophy::from_transports(transport, admin)
     }
 
     /// A client on two transports you built yourself: the application API's and the admin
     /// API's (build the second with [`Transport::with_base_url`] to share the pool).
+    /// Calls spend from their Trophy tier ([`crate::rate_limits`]) if the transports have a
+    /// rate limiter.
     pub fn from_transports(transport: Transport, admin: Transport) -> Trophy {
-        Trophy { transport, admin }
+        Trophy {
+            transport: transport.with_rate_limit_bucket(TIER_2),
+            admin: admin.with_rate_limit_bucket(TIER_1),
+            tier1: None,
+        }
+    }
+
+    /// The Tier 1 limit the client paces at, when it was set with
+    /// [`TrophyBuilder::documented_rate_limits`] or [`TrophyBuilder::rate_limit_tiers`] (the
+    /// event batcher keeps within a share of it).
+    pub fn tier1_limit(&self) -> Option<RateLimit> {
+        self.tier1
     }
 
     /// The underlying transport, for requests the client does not model yet.
@@ -164,6 +182,7 @@ pub struct TrophyBuilder {
     admin_api_key: Option<SecretString>,
     admin_base_url: Option<String>,
     tenant_id: Option<String>,
+    tiers: Option<(RateLimit, RateLimit)>,
 }
 
 impl Default for TrophyBuilder {
@@ -181,6 +200,7 @@ impl TrophyBuilder {
             admin_api_key: None,
             admin_base_url: None,
             tenant_id: None,
+            tiers: None,
         }
     }
 
@@ -215,6 +235,39 @@ impl TrophyBuilder {
         self
     }
 
+    /// Paces calls within Trophy's documented limits: 10 requests a second in Tier 1 (metric
+    /// events, achievement completions, every admin call), 100 in Tier 2, each paced 10 %
+    /// under its limit, with a 429 pausing its tier for every call of this client (see
+    /// [`crate::rate_limits`]).
+    ///
+    /// Off by default. Turn it on when one process sends more than a few Tier 1 calls a
+    /// second (a `metrics().event` per user action), so that calls wait their turn instead of
+    /// meeting 429s; for several processes on one organisation use
+    /// [`TrophyBuilder::rate_limiter`] with a shared `RedisRateLimiter`.
+    ///
+    /// ```
+    /// let trophy = questkit_trophy::Trophy::builder()
+    ///     .api_key("sk_test")
+    ///     .documented_rate_limits()
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(trophy.tier1_limit().unwrap().permits(), 10);
+    /// ```
+    pub fn documented_rate_limits(self) -> Self {
+        self.rate_limit_tiers(
+            RateLimit::per_second(crate::rate_limits::DOCUMENTED_TIER_1_PER_SECOND),
+            RateLimit::per_second(crate::rate_limits::DOCUMENTED_TIER_2_PER_SECOND),
+        )
+    }
+
+    /// Paces calls within your organisation's own limits per tier (a raised plan). With a
+    /// limiter of your own ([`TrophyBuilder::rate_limiter`]) that limiter is used, and these
+    /// tiers only tell the event batcher its Tier 1 budget.
+    pub fn rate_limit_tiers(mut self, tier1: RateLimit, tier2: RateLimit) -> Self {
+        self.tiers = Some((tier1, tier2));
+        self
+    }
+
     questkit_core::transport_setters!(transport);
 
     /// Checks the settings and builds the client.
@@ -227,6 +280,10 @@ impl TrophyBuilder {
             .or_else(|| self.admin_api_key.clone())
             .ok_or_else(|| Error::config("trophy: no API key configured"))?;
         let mut transport = self.transport;
+        if let (Some((tier1, tier2)), false) = (self.tiers, transport.has_rate_limiter()) {
+            let limits = crate::rate_limits::tiers(tier1, tier2);
+            transport = transport.rate_limiter(Arc::new(LocalRateLimiter::new(limits)));
+        }
         if !transport.has_base_url() {
             transport = transport.base_url(DEFAULT_BASE_URL);
         }
@@ -243,7 +300,9 @@ impl TrophyBuilder {
                 .with_base_url_and_auth(admin_base, Auth::header(API_KEY_HEADER, admin_key))?,
             None => transport.with_base_url(admin_base)?,
         };
-        Ok(Trophy { transport, admin })
+        let mut trophy = Trophy::from_transports(transport, admin);
+        trophy.tier1 = self.tiers.map(|(tier1, _)| tier1);
+        Ok(trophy)
     }
 }
 

@@ -79,6 +79,7 @@ pub mod leaderboards;
 pub mod metrics;
 pub mod points;
 pub mod preferences;
+pub mod rate_limits;
 pub mod streaks;
 pub mod users;
 pub mod webhooks;

@@ -326,6 +326,7 @@ impl<'a> Metrics<'a> {
         let inner = self
             .transport
             .post::<EventResponse>("metrics/{key}/event", &[key])
+            .rate_limit_bucket(crate::rate_limits::TIER_1)
             .operation("metrics.event")
             // The core wants the lowercase form (HTTP header names are case-insensitive).
             .idempotency_header("idempotency-key")

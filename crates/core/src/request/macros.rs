@@ -151,6 +151,16 @@ macro_rules! transport_setters {
             self
         }
 
+        /// Takes a permit from `limiter` before every attempt, and pauses the call's bucket for
+        /// everyone sharing the limiter after a 429 (see `questkit_core::rate_limit`).
+        pub fn rate_limiter(
+            mut self,
+            limiter: ::std::sync::Arc<dyn $crate::rate_limit::RateLimiter>,
+        ) -> Self {
+            self.$field = self.$field.rate_limiter(limiter);
+            self
+        }
+
         /// The total deadline of each call, retries and waits included (default 2 minutes;
         /// `None` for none).
         pub fn deadline(mut self, deadline: ::std::option::Option<::std::time::Duration>) -> Self {

@@ -128,6 +128,7 @@ impl<T: DeserializeOwned> Request<T> {
             Ok(path) => (Target::Relative(path), None),
             Err(err) => (Target::Relative(String::new()), Some(Arc::new(err))),
         };
+        let bucket = transport.inner.bucket;
         Request {
             transport,
             method,
@@ -143,7 +144,7 @@ impl<T: DeserializeOwned> Request<T> {
             idempotency: None,
             replay_safe: false,
             sensitive: false,
-            bucket: crate::rate_limit::DEFAULT_BUCKET,
+            bucket,
             use_token_source: true,
             use_signer: true,
             decoder: decode_json::<T>,
@@ -299,8 +300,9 @@ impl<T> Request<T> {
         self
     }
 
-    /// The rate-limit bucket this call spends from (default
-    /// [`crate::rate_limit::DEFAULT_BUCKET`]), when the transport has a rate limiter.
+    /// The rate-limit bucket this call spends from (default: the transport's, see
+    /// [`Transport::with_rate_limit_bucket`], else [`crate::rate_limit::DEFAULT_BUCKET`]), when
+    /// the transport has a rate limiter.
     pub fn rate_limit_bucket(mut self, bucket: &'static str) -> Self {
         self.bucket = bucket;
         self
