@@ -78,12 +78,13 @@ async fn every_call_spends_from_its_tier() {
     check("leaderboards.all", TIER_2);
     trophy.admin().metrics().list().await.unwrap();
     check("admin.metrics.list", TIER_1);
-    trophy
+    let outcome = trophy
         .admin()
         .metrics()
         .batch_events([BatchEvent::new("words-written", "user-1", 2.0)])
         .await
         .unwrap();
+    assert!(outcome.is_complete());
     check("admin.metrics.batch_events", TIER_1);
     trophy.admin().environments().list().await.unwrap();
     check("admin.environments.list", TIER_1);
