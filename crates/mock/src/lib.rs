@@ -44,6 +44,8 @@ mod suite;
 pub mod trophy;
 #[cfg(feature = "trophy")]
 pub mod trophy_admin;
+#[cfg(feature = "trophy")]
+pub mod trophy_traffic;
 
 pub use api::{ApiSpec, AuthCheck, MockApi, json};
 pub use fault::Fault;

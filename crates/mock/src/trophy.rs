@@ -108,6 +108,7 @@ const LEADERBOARD: &str = fixture!("responses/leaderboards_get.json");
 pub struct TrophyMock {
     api: MockApi,
     pub(crate) admin: crate::trophy_admin::TrophyAdminMock,
+    pub(crate) traffic: crate::trophy_traffic::Traffic,
 }
 
 impl Deref for TrophyMock {
@@ -132,9 +133,16 @@ impl TrophyMock {
             })
             .unauthorized(401, UNAUTHORIZED)
             .not_found(404, r#"{"error":"Not found"}"#);
-        let admin =
-            crate::trophy_admin::TrophyAdminMock::on_server(server.clone(), mount_prefix).await;
+        let traffic = crate::trophy_traffic::Traffic::default();
+        let admin = crate::trophy_admin::TrophyAdminMock::on_server(
+            server.clone(),
+            mount_prefix,
+            traffic.clone(),
+        )
+        .await;
         let api = MockApi::on_server(server, mount_prefix, spec).await;
+        traffic.mount(&api, false).await;
+        traffic.mount(&admin, true).await;
         let seen_keys: Arc<Mutex<HashSet<String>>> = Arc::default();
 
         let fixed: [(&str, &str, &'static str); 14] = [
@@ -187,6 +195,7 @@ impl TrophyMock {
         .await;
 
         let keys = seen_keys.clone();
+        let events = traffic.clone();
         api.mount(
             api.route("POST", "/metrics/{key}/event")
                 .respond_with(move |req: &Request| {
@@ -210,11 +219,16 @@ impl TrophyMock {
                     let value = body.get("value").and_then(Value::as_f64).unwrap_or(0.0);
                     let before = parse(SINGLE_METRIC)["current"].as_f64().unwrap_or(0.0);
                     out["total"] = json!(before + value);
+                    let delay = events.record_events([key.as_deref()]);
                     if let Some(key) = key {
                         out["idempotencyKey"] = json!(key);
                         out["idempotentReplayed"] = json!(replay);
                     }
-                    respond(if replay { 202 } else { 201 }, &out)
+                    let answer = respond(if replay { 202 } else { 201 }, &out);
+                    match delay {
+                        Some(delay) => answer.set_delay(delay),
+                        None => answer,
+                    }
                 }),
         )
         .await;
@@ -369,7 +383,11 @@ impl TrophyMock {
         )
         .await;
 
-        TrophyMock { api, admin }
+        TrophyMock {
+            api,
+            admin,
+            traffic,
+        }
     }
 
     /// The base URL to give a client (`http://127.0.0.1:PORT/v1`).

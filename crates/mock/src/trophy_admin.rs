@@ -233,6 +233,7 @@ fn seed(fixture: &str) -> Vec<Value> {
 struct Ctx {
     state: Arc<Mutex<State>>,
     prefix: String,
+    traffic: crate::trophy_traffic::Traffic,
 }
 
 impl Ctx {
@@ -285,7 +286,11 @@ impl Deref for TrophyAdminMock {
 
 impl TrophyAdminMock {
     /// Serves the admin API on `server` under `mount_prefix` + `/admin/v1`.
-    pub(crate) async fn on_server(server: Arc<MockServer>, mount_prefix: &str) -> Self {
+    pub(crate) async fn on_server(
+        server: Arc<MockServer>,
+        mount_prefix: &str,
+        traffic: crate::trophy_traffic::Traffic,
+    ) -> Self {
         let spec = ApiSpec::new("trophy-admin", BASE_PATH)
             .api_key_header("x-api-key", DEMO_ADMIN_API_KEY)
             .unauthorized(401, UNAUTHORIZED)
@@ -294,6 +299,7 @@ impl TrophyAdminMock {
         let ctx = Ctx {
             state: Arc::new(Mutex::new(State::seeded())),
             prefix: api.prefix().to_owned(),
+            traffic,
         };
         for (method, template, handler) in routes() {
             let ctx = ctx.clone();
@@ -808,7 +814,15 @@ fn batch_events(ctx: &Ctx, req: &Request) -> ResponseTemplate {
     state.batch.batches += 1;
     state.batch.events += events.len() as u64;
     state.batch.unique_keys = state.event_keys.len() as u64;
-    respond(202, &json!({ "accepted": events.len() }))
+    drop(state);
+    let delay = ctx
+        .traffic
+        .record_events(events.iter().map(|e| e["idempotencyKey"].as_str()));
+    let answer = respond(202, &json!({ "accepted": events.len() }));
+    match delay {
+        Some(delay) => answer.set_delay(delay),
+        None => answer,
+    }
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ impl Trophy {
     /// # Ok(()) }
     /// ```
     pub fn admin(&self) -> Admin<'_> {
-        Admin::new(&self.admin)
+        Admin::new(&self.admin, self.tier1)
     }
 
     /// User calls: create, identify, update, metrics, achievements, streak, points,

@@ -10,12 +10,16 @@ const HELP: &str = "\
 questkit-mock: mock servers of the Trophy, Nudj, Epixel Goals and Giftoin APIs on one port.
 
 USAGE:
-    questkit-mock [--port PORT] [--host HOST]
+    questkit-mock [--port PORT] [--host HOST] [--rate-limit tier1=N,tier2=M]
 
 OPTIONS:
     --port PORT    Port to listen on (default: a free port, printed on the first line)
     --host HOST    Address to bind (default: 127.0.0.1, loopback only). Binding another
                    address exposes the mocks and their demo keys to your network.
+    --rate-limit tier1=N,tier2=M
+                   Answer Trophy requests beyond N (Tier 1: metric events, achievement
+                   completions, admin calls) or M (Tier 2: the rest) a second per API key
+                   with 429, as Trophy does (its documented limits: tier1=10,tier2=100)
     -h, --help     Print this help
     -V, --version  Print the version
 
@@ -26,12 +30,34 @@ answers from questkit's recorded fixtures. Stop with Ctrl-C.
 struct Args {
     host: IpAddr,
     port: u16,
+    rate_limit: Option<(u32, u32)>,
+}
+
+/// `tier1=10,tier2=100` (either may be left out: it then has no limit).
+fn parse_rate_limit(raw: &str) -> Result<(u32, u32), String> {
+    let (mut tier1, mut tier2) = (u32::MAX, u32::MAX);
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, value) = part
+            .split_once('=')
+            .ok_or_else(|| format!("`{part}`: expected tier1=N or tier2=N"))?;
+        let value: u32 = value
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{part}`: the limit must be a whole number"))?;
+        match name.trim() {
+            "tier1" => tier1 = value,
+            "tier2" => tier2 = value,
+            other => return Err(format!("unknown tier `{other}` (tier1 or tier2)")),
+        }
+    }
+    Ok((tier1, tier2))
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
     let mut parsed = Args {
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
         port: 0,
+        rate_limit: None,
     };
     while let Some(arg) = args.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -65,6 +91,10 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                         .parse()
                         .map_err(|_| format!("invalid address `{other}`"))?,
                 };
+            }
+            "--rate-limit" => {
+                let raw = value("limit such as tier1=10,tier2=100")?;
+                parsed.rate_limit = Some(parse_rate_limit(&raw)?);
             }
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         }
@@ -103,7 +133,13 @@ async fn main() -> ExitCode {
         );
     }
     println!();
+    if let Some((tier1, tier2)) = args.rate_limit {
+        suite.trophy.enforce_rate_limits(tier1, tier2);
+    }
     println!("trophy   {}", suite.trophy.uri());
+    if let Some((tier1, tier2)) = args.rate_limit {
+        println!("         rate limits per key: tier1 {tier1}/s, tier2 {tier2}/s (429 beyond)");
+    }
     println!("         header X-API-KEY: {}", trophy::DEMO_API_KEY);
     println!("         admin API {}", suite.trophy.admin_uri());
     println!(
@@ -167,5 +203,13 @@ mod tests {
         assert!(parse(&["--port", "http"]).is_err());
         assert!(parse(&["--host", "example.com"]).is_err());
         assert!(parse(&["--verbose"]).is_err());
+        let limited = parse(&["--rate-limit", "tier1=10,tier2=100"])
+            .unwrap()
+            .unwrap();
+        assert_eq!(limited.rate_limit, Some((10, 100)));
+        let one = parse(&["--rate-limit=tier1=5"]).unwrap().unwrap();
+        assert_eq!(one.rate_limit, Some((5, u32::MAX)));
+        assert!(parse(&["--rate-limit", "tier3=1"]).is_err());
+        assert!(parse(&["--rate-limit", "tier1=ten"]).is_err());
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::future::IntoFuture;
 use std::time::Duration;
 
+use questkit_core::rate_limit::RateLimit;
 use questkit_core::reqwest::Method;
 use questkit_core::{BoxFuture, Error, LenientId, Patch, RawResponse, Request, Result, Transport};
 use serde::{Deserialize, Serialize};
@@ -435,12 +436,14 @@ impl BatchOutcome {
 /// The admin metric calls (`trophy.admin().metrics()`).
 #[derive(Clone, Copy, Debug)]
 pub struct MetricsAdmin<'a> {
-    transport: &'a Transport,
+    pub(crate) transport: &'a Transport,
+    /// The client's Tier 1 limit, when set: the event batcher's budget.
+    pub(crate) tier1: Option<RateLimit>,
 }
 
 impl<'a> MetricsAdmin<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        MetricsAdmin { transport }
+    pub(crate) fn new(transport: &'a Transport, tier1: Option<RateLimit>) -> Self {
+        MetricsAdmin { transport, tier1 }
     }
 
     /// `GET /metrics`: one page of metrics (see [`ListCall::stream`] for all).
@@ -538,15 +541,21 @@ impl<'a> MetricsAdmin<'a> {
     /// ```
     pub fn batch_events(&self, events: impl IntoIterator<Item = BatchEvent>) -> BatchEvents {
         let events: Vec<BatchEvent> = events.into_iter().collect();
+        batch_request(self.transport, &events)
+    }
+}
+
+/// The request of a batch, from a slice (the batcher sends its buffer without copying it).
+pub(crate) fn batch_request(transport: &Transport, events: &[BatchEvent]) -> BatchEvents {
+    {
         let operation = "admin.metrics.batch_events";
-        let mut inner = self
-            .transport
+        let mut inner = transport
             .post::<BatchEventsResponse>("metrics/events", &[])
             .operation(operation)
             .replay_safe()
-            .json(&events);
+            .json(events);
         check_count(&mut inner, operation, events.len(), MAX_BATCH_EVENTS);
-        check_items(&mut inner, operation, &events, |e| {
+        check_items(&mut inner, operation, events, |e| {
             e.problem().map_or(Ok(()), Err)
         });
         BatchEvents {

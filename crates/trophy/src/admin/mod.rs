@@ -61,10 +61,12 @@
 //!   `null`, or set); other optional fields are plain `Option`s.
 
 use questkit_core::Transport;
+use questkit_core::rate_limit::RateLimit;
 
 pub mod achievements;
 pub mod application_api_keys;
 pub mod attributes;
+pub mod batcher;
 pub mod common;
 pub mod environments;
 pub mod leaderboards;
@@ -95,11 +97,12 @@ use tenants::TenantsAdmin;
 #[derive(Clone, Copy, Debug)]
 pub struct Admin<'a> {
     transport: &'a Transport,
+    tier1: Option<RateLimit>,
 }
 
 impl<'a> Admin<'a> {
-    pub(crate) fn new(transport: &'a Transport) -> Self {
-        Admin { transport }
+    pub(crate) fn new(transport: &'a Transport, tier1: Option<RateLimit>) -> Self {
+        Admin { transport, tier1 }
     }
 
     /// The admin transport (base URL and key of the admin API), for calls not modelled yet.
@@ -119,7 +122,7 @@ impl<'a> Admin<'a> {
 
     /// Metrics: list, create, get, update, delete, and `batch_events`.
     pub fn metrics(&self) -> MetricsAdmin<'a> {
-        MetricsAdmin::new(self.transport)
+        MetricsAdmin::new(self.transport, self.tier1)
     }
 
     /// Leaderboards: list, create, get, update, delete.
