@@ -229,6 +229,8 @@ pub enum FailureReason {
     /// The shutdown deadline passed before its batch was confirmed: the server may or may
     /// not have counted it (resending it with the same idempotency key is safe).
     Unconfirmed,
+    /// The shutdown deadline passed before it was sent: the server never saw it.
+    NotSent,
 }
 
 impl fmt::Display for FailureReason {
@@ -245,6 +247,7 @@ impl fmt::Display for FailureReason {
             FailureReason::Unconfirmed => {
                 f.write_str("not confirmed before the shutdown deadline (may have been counted)")
             }
+            FailureReason::NotSent => f.write_str("not sent before the shutdown deadline"),
         }
     }
 }

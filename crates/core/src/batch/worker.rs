@@ -262,7 +262,7 @@ impl<S: BatchSink> Worker<S> {
                         flush_at = None;
                         self.take_queued().await;
                         self.dispatch().await;
-                        self.wait_all(None).await;
+                        self.wait_all().await;
                         let _ = reply.send(());
                     }
                     Control::Shutdown(deadline, reply) => {
@@ -307,28 +307,38 @@ impl<S: BatchSink> Worker<S> {
     }
 
     /// Takes every item left, sends them all, and waits for the batches in flight.
+    ///
+    /// With `until`, the whole drain is bounded: when it passes, the batches in flight are
+    /// abandoned (their deliveries report their items as unconfirmed) and the items not sent
+    /// yet are reported as [`FailureReason::NotSent`].
     async fn drain(&mut self, until: Option<Instant>) {
         self.rx.close();
-        while let Some(item) = self.rx.recv().await {
-            self.push(item).await;
+        let all = async {
+            // Cancel-safe: `recv` loses no item, and `dispatch` takes the buffer only once it
+            // has a slot, so whatever the deadline interrupts is still in `rx` or the buffer.
+            while let Some(item) = self.rx.recv().await {
+                self.push(item).await;
+            }
+            self.dispatch().await;
+            while self.tasks.join_next().await.is_some() {}
+        };
+        let Some(until) = until else {
+            return all.await;
+        };
+        if tokio::time::timeout_at(until, all).await.is_err() {
+            self.tasks.abort_all();
+            while self.tasks.join_next().await.is_some() {}
+            let mut unsent = std::mem::take(&mut self.buffer);
+            while let Ok(item) = self.rx.try_recv() {
+                unsent.push(item);
+            }
+            self.shared.fail(&unsent, &FailureReason::NotSent);
         }
-        self.dispatch().await;
-        self.wait_all(until).await;
     }
 
-    /// Waits for every batch in flight, or until `until`, when the rest are abandoned (and
-    /// reported as unconfirmed by their deliveries' drop).
-    async fn wait_all(&mut self, until: Option<Instant>) {
-        let all = async { while self.tasks.join_next().await.is_some() {} };
-        match until {
-            None => all.await,
-            Some(until) => {
-                if tokio::time::timeout_at(until, all).await.is_err() {
-                    self.tasks.abort_all();
-                    while self.tasks.join_next().await.is_some() {}
-                }
-            }
-        }
+    /// Waits for every batch in flight.
+    async fn wait_all(&mut self) {
+        while self.tasks.join_next().await.is_some() {}
     }
 
     /// Sends the buffer as one batch, once a slot is free.
@@ -336,16 +346,18 @@ impl<S: BatchSink> Worker<S> {
         if self.buffer.is_empty() {
             return;
         }
-        let items: Arc<[S::Item]> = std::mem::take(&mut self.buffer).into();
-        self.buffer.reserve(self.max_batch);
+        // The slot first: a drain cut short by its deadline finds the items still here.
         let Ok(slot) = self.slots.clone().acquire_owned().await else {
             // The semaphore is never closed; should it be, nothing is lost silently.
+            let items = std::mem::take(&mut self.buffer);
             self.shared.fail(
                 &items,
                 &FailureReason::Failed(Arc::new(Error::config("the batcher's slots are closed"))),
             );
             return;
         };
+        let items: Arc<[S::Item]> = std::mem::take(&mut self.buffer).into();
+        self.buffer.reserve(self.max_batch);
         let delivery = Delivery {
             settled: vec![false; items.len()],
             items,
@@ -714,18 +726,34 @@ mod tests {
             delay: Some(Duration::from_secs(30)),
             ..Recorder::default()
         });
-        let batcher = Batcher::start(sink.clone(), config()).unwrap();
-        for i in 0..4 {
+        let batcher =
+            Batcher::start(sink.clone(), config().max_in_flight(1).max_batch_size(2)).unwrap();
+        for i in 0..10 {
             batcher.send(i).await.unwrap();
         }
+        let started = Instant::now();
         let report = batcher.shutdown(Duration::from_secs(1)).await;
+        assert_eq!(
+            started.elapsed(),
+            Duration::from_secs(1),
+            "the deadline bounds it all"
+        );
         assert_eq!(report.delivered, 0);
-        assert_eq!(report.failed_count, 4);
-        assert!(
-            report
-                .failed
-                .iter()
-                .all(|f| matches!(f.reason, FailureReason::Unconfirmed))
+        assert_eq!(report.failed_count, 10);
+        let unconfirmed = report
+            .failed
+            .iter()
+            .filter(|f| matches!(f.reason, FailureReason::Unconfirmed))
+            .count();
+        let not_sent = report
+            .failed
+            .iter()
+            .filter(|f| matches!(f.reason, FailureReason::NotSent))
+            .count();
+        assert_eq!(
+            (unconfirmed, not_sent),
+            (2, 8),
+            "one batch in flight, the rest queued"
         );
         let stats = batcher.stats();
         assert_eq!(stats.pending, 0, "every item is accounted for");
