@@ -1,5 +1,6 @@
 //! The [`Batcher`] handle and the worker task behind it.
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -102,6 +103,8 @@ impl<S: BatchSink> Batcher<S> {
             slots: Arc::new(Semaphore::new(config.max_in_flight)),
             tasks: JoinSet::new(),
             buffer: Vec::with_capacity(max_batch),
+            deferred: VecDeque::new(),
+            draining: false,
         };
         runtime.spawn(worker.run());
         Ok(Batcher {
@@ -218,6 +221,10 @@ impl<S: BatchSink> Shared<S> {
 }
 
 /// The task that owns the queue's receiving end.
+///
+/// It never blocks outside its `select!` without listening to the control channel: while it
+/// waits for a free slot or for the batches of a flush, a shutdown still gets through (its
+/// deadline bounds the whole drain).
 struct Worker<S: BatchSink> {
     rx: mpsc::Receiver<S::Item>,
     control: mpsc::UnboundedReceiver<Control>,
@@ -227,12 +234,29 @@ struct Worker<S: BatchSink> {
     slots: Arc<Semaphore>,
     tasks: JoinSet<()>,
     buffer: Vec<S::Item>,
+    /// Requests seen while waiting, handled next (a shutdown goes first).
+    deferred: VecDeque<Control>,
+    /// Set by a shutdown: from then on nothing interrupts the drain but its deadline.
+    draining: bool,
+}
+
+/// Whether a wait ran to its end or stopped for a shutdown request.
+#[derive(PartialEq)]
+enum Waited {
+    Done,
+    Interrupted,
 }
 
 impl<S: BatchSink> Worker<S> {
     async fn run(mut self) {
         let mut flush_at: Option<Instant> = None;
         loop {
+            if let Some(control) = self.deferred.pop_front() {
+                if self.handle(control, &mut flush_at).await {
+                    break;
+                }
+                continue;
+            }
             tokio::select! {
                 item = self.rx.recv() => match item {
                     Some(item) => {
@@ -246,6 +270,7 @@ impl<S: BatchSink> Worker<S> {
                     }
                     None => {
                         // Every handle is gone: deliver what is left, with no deadline.
+                        self.draining = true;
                         self.drain(None).await;
                         let failed = self.shared.counters.snapshot().failed;
                         if failed > 0 && self.shared.on_failure.is_none() {
@@ -257,21 +282,11 @@ impl<S: BatchSink> Worker<S> {
                         break;
                     }
                 },
-                Some(control) = self.control.recv() => match control {
-                    Control::Flush(reply) => {
-                        flush_at = None;
-                        self.take_queued().await;
-                        self.dispatch().await;
-                        self.wait_all().await;
-                        let _ = reply.send(());
-                    }
-                    Control::Shutdown(deadline, reply) => {
-                        self.shared.closed.store(true, Ordering::Release);
-                        self.drain(Instant::now().checked_add(deadline)).await;
-                        let _ = reply.send(());
+                Some(control) = self.control.recv() => {
+                    if self.handle(control, &mut flush_at).await {
                         break;
                     }
-                },
+                }
                 () = sleep_until(flush_at), if flush_at.is_some() => {
                     flush_at = None;
                     self.dispatch().await;
@@ -282,6 +297,9 @@ impl<S: BatchSink> Worker<S> {
         // Answer whatever else was asked meanwhile: the work is done.
         self.control.close();
         while let Ok(control) = self.control.try_recv() {
+            self.deferred.push_back(control);
+        }
+        for control in self.deferred.drain(..) {
             match control {
                 Control::Flush(reply) | Control::Shutdown(_, reply) => {
                     let _ = reply.send(());
@@ -291,19 +309,51 @@ impl<S: BatchSink> Worker<S> {
         self.shared.done.send_replace(true);
     }
 
-    /// Adds an item to the batch being filled, sending it when full.
-    async fn push(&mut self, item: S::Item) {
-        self.buffer.push(item);
-        if self.buffer.len() >= self.max_batch {
-            self.dispatch().await;
+    /// Handles a request; `true` when the worker is to stop.
+    async fn handle(&mut self, control: Control, flush_at: &mut Option<Instant>) -> bool {
+        match control {
+            Control::Flush(reply) => {
+                *flush_at = None;
+                let waited = match self.take_queued().await {
+                    Waited::Done => self.wait_all().await,
+                    Waited::Interrupted => Waited::Interrupted,
+                };
+                match waited {
+                    Waited::Done => {
+                        let _ = reply.send(());
+                    }
+                    // The shutdown goes first; the flush is answered once it is over.
+                    Waited::Interrupted => self.deferred.push_back(Control::Flush(reply)),
+                }
+                false
+            }
+            Control::Shutdown(deadline, reply) => {
+                self.shared.closed.store(true, Ordering::Release);
+                self.draining = true;
+                self.drain(Instant::now().checked_add(deadline)).await;
+                let _ = reply.send(());
+                true
+            }
         }
     }
 
-    /// Takes every item queued now into batches.
-    async fn take_queued(&mut self) {
-        while let Ok(item) = self.rx.try_recv() {
-            self.push(item).await;
+    /// Adds an item to the batch being filled, sending it when full.
+    async fn push(&mut self, item: S::Item) -> Waited {
+        self.buffer.push(item);
+        if self.buffer.len() >= self.max_batch {
+            return self.dispatch().await;
         }
+        Waited::Done
+    }
+
+    /// Takes every item queued now into batches, and sends the last one.
+    async fn take_queued(&mut self) -> Waited {
+        while let Ok(item) = self.rx.try_recv() {
+            if self.push(item).await == Waited::Interrupted {
+                return Waited::Interrupted;
+            }
+        }
+        self.dispatch().await
     }
 
     /// Takes every item left, sends them all, and waits for the batches in flight.
@@ -336,25 +386,60 @@ impl<S: BatchSink> Worker<S> {
         }
     }
 
-    /// Waits for every batch in flight.
-    async fn wait_all(&mut self) {
-        while self.tasks.join_next().await.is_some() {}
+    /// Waits for every batch in flight, unless a shutdown comes first.
+    async fn wait_all(&mut self) -> Waited {
+        while !self.tasks.is_empty() {
+            tokio::select! {
+                _ = self.tasks.join_next() => {}
+                Some(control) = self.control.recv() => {
+                    if self.defer(control) {
+                        return Waited::Interrupted;
+                    }
+                }
+            }
+        }
+        Waited::Done
     }
 
-    /// Sends the buffer as one batch, once a slot is free.
-    async fn dispatch(&mut self) {
+    /// Keeps a request for later; `true` when it is a shutdown (which then goes first).
+    fn defer(&mut self, control: Control) -> bool {
+        match control {
+            Control::Shutdown(..) => {
+                self.deferred.push_front(control);
+                true
+            }
+            flush => {
+                self.deferred.push_back(flush);
+                false
+            }
+        }
+    }
+
+    /// Sends the buffer as one batch once a slot is free; a shutdown that comes while it
+    /// waits interrupts it (the items stay in the buffer for the drain).
+    async fn dispatch(&mut self) -> Waited {
         if self.buffer.is_empty() {
-            return;
+            return Waited::Done;
         }
         // The slot first: a drain cut short by its deadline finds the items still here.
-        let Ok(slot) = self.slots.clone().acquire_owned().await else {
+        let slot = loop {
+            tokio::select! {
+                slot = self.slots.clone().acquire_owned() => break slot,
+                Some(control) = self.control.recv(), if !self.draining => {
+                    if self.defer(control) {
+                        return Waited::Interrupted;
+                    }
+                }
+            }
+        };
+        let Ok(slot) = slot else {
             // The semaphore is never closed; should it be, nothing is lost silently.
             let items = std::mem::take(&mut self.buffer);
             self.shared.fail(
                 &items,
                 &FailureReason::Failed(Arc::new(Error::config("the batcher's slots are closed"))),
             );
-            return;
+            return Waited::Done;
         };
         let items: Arc<[S::Item]> = std::mem::take(&mut self.buffer).into();
         self.buffer.reserve(self.max_batch);
@@ -367,6 +452,7 @@ impl<S: BatchSink> Worker<S> {
             let _slot = slot;
             delivery.run().await;
         });
+        Waited::Done
     }
 }
 
