@@ -15,6 +15,8 @@
 //! that never print, and the [`Progress`] view. [`progress::ProgressItem`] turns what each API
 //! reports into one list of progress bars for a user.
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod progress;
 

@@ -28,6 +28,8 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data from the network must never panic the client: no unwrap, expect or panic outside tests.
 #![cfg_attr(
     not(test),

@@ -66,6 +66,8 @@
 //! assert_eq!(challenge.missing_count(), 7);
 //! ```
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data from the network never panics the client.
 #![cfg_attr(
     not(test),

@@ -63,6 +63,8 @@
 //! - **The login body encoding.** The vendor's samples send form data; the client sends JSON,
 //!   which the Django REST Framework stack the responses point to accepts by default.
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data from the network never panics the client.
 #![cfg_attr(
     not(test),

@@ -23,6 +23,8 @@
 //! # }
 //! ```
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod fault;

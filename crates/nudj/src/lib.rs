@@ -56,6 +56,8 @@
 //! a number stays a number), timestamps their text. `send_raw()` returns the body exactly as
 //! sent.
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data from the network never panics the client.
 #![cfg_attr(
     not(test),

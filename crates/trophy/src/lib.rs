@@ -62,6 +62,8 @@
 //! The admin API (configuration, tenants, application keys, bulk events) is on the same
 //! client: [`Trophy::admin`]; see [`admin`].
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Data from the network never panics the client: no unwrap, expect or panic outside tests.
 #![cfg_attr(
     not(test),
