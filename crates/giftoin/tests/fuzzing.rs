@@ -2,30 +2,20 @@
 
 use questkit_giftoin::fuzzing::{decoders, envelope};
 
-/// Bodies a fuzzer finds first.
+/// The core's hostile bodies, and this API's own.
 fn hostile() -> Vec<Vec<u8>> {
-    let mut inputs: Vec<Vec<u8>> = [
-        &b""[..],
-        b" ",
-        b"[]",
-        b"{}",
-        b"null",
-        b"{\"data\": [1, 2,",
-        b"{\"truncated\": ",
-        b"1e999",
-        b"-0",
-        b"[1e999]",
-        b"{\"data\": -0, \"status\": {\"errorCode\": 1e999}}",
-        b"{\"data\": null, \"status\": {\"errorCode\": 5250, \"errorMessage\": \"x\"}}",
-        b"{\"status\": {\"errorCode\": \"n/a\", \"timestamp\": [], \"errorMessage\": 7}}",
-        b"{\"timeLeft\": -0, \"createdTimestamp\": 1e19, \"size\": 1e999}",
-        b"\xff\xfe\xfd",
-        b"{\"id\": \"\xff\"}",
-    ]
-    .iter()
-    .map(|b| b.to_vec())
-    .collect();
-    inputs.push(vec![b'['; 10_000]);
+    let mut inputs = questkit_core::fuzzing::hostile_inputs();
+    inputs.extend(
+        [
+            &b"{\"data\": [1, 2,"[..],
+            b"{\"data\": -0, \"status\": {\"errorCode\": 1e999}}",
+            b"{\"data\": null, \"status\": {\"errorCode\": 5250, \"errorMessage\": \"x\"}}",
+            b"{\"status\": {\"errorCode\": \"n/a\", \"timestamp\": [], \"errorMessage\": 7}}",
+            b"{\"timeLeft\": -0, \"createdTimestamp\": 1e19, \"size\": 1e999}",
+        ]
+        .iter()
+        .map(|b| b.to_vec()),
+    );
     inputs.push(format!("{}{}", "{\"data\":".repeat(5_000), "}".repeat(5_000)).into_bytes());
     inputs
 }

@@ -11,6 +11,7 @@
 // A broken invariant must stop the fuzzer; nothing here runs inside a client.
 #![allow(clippy::panic)]
 
+use questkit_core::fuzzing::{decode_body as decode, round_trip};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -85,54 +86,5 @@ fn tokens(body: &[u8]) {
         round_trip(&tokens);
         let redacted = LoginTokens::new("a", tokens.refresh().map(|_| "r".to_owned()));
         assert_eq!(format!("{tokens:?}"), format!("{redacted:?}"));
-    }
-}
-
-/// Decodes as the core's default decoder does: an empty body reads as `null`.
-fn decode<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-        b"null"
-    } else {
-        body
-    };
-    questkit_core::decode::from_slice(body).ok()
-}
-
-/// A decoded value serializes, decodes again, and serializes to the same JSON.
-fn round_trip<T: Serialize + DeserializeOwned>(value: &T) {
-    let (Ok(bytes), Ok(first)) = (serde_json::to_vec(value), serde_json::to_value(value)) else {
-        panic!("a decoded value does not serialize");
-    };
-    let Ok(again) = questkit_core::decode::from_slice::<T>(&bytes) else {
-        panic!(
-            "a serialized value does not decode again: {}",
-            String::from_utf8_lossy(&bytes)
-        );
-    };
-    let second = serde_json::to_value(&again).unwrap_or(Value::Null);
-    assert!(
-        same_json(&first, &second),
-        "the round trip changed the value: {first} -> {second}"
-    );
-}
-
-/// JSON equality, with floats equal up to the last bits (serde_json's default float parsing
-/// is not always correctly rounded).
-fn same_json(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            x == y
-                || matches!((x.as_f64(), y.as_f64()), (Some(x), Some(y))
-                    if (x - y).abs() <= 4.0 * f64::EPSILON * x.abs().max(y.abs()))
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(key, x)| y.get(key).is_some_and(|y| same_json(x, y)))
-        }
-        _ => a == b,
     }
 }

@@ -2,34 +2,24 @@
 
 use questkit_goals::fuzzing::{decoders, envelope};
 
-/// Bodies a fuzzer finds first.
+/// The core's hostile bodies, and this API's own.
 fn hostile() -> Vec<Vec<u8>> {
-    let mut inputs: Vec<Vec<u8>> = [
-        &b""[..],
-        b" ",
-        b"[]",
-        b"{}",
-        b"null",
-        b"{\"data\": [1, 2,",
-        b"{\"truncated\": ",
-        b"1e999",
-        b"-0",
-        b"[1e999]",
-        b"{\"status_code\": 1e999}",
-        b"{\"status_code\": -0, \"errors\": [], \"data\": []}",
-        b"{\"status_code\": 70000, \"errors\": {\"a\": [1, [\"b\"]]}}",
-        b"{\"status_code\": \"200\", \"errors\": \"\", \"data\": {\"user_goals\": []}}",
-        b"{\"data\": {\"user_goals\": {\"a\": {\"current\": \"1e999\", \"maximum\": -0}}}}",
-        b"{\"access\": 12, \"refresh\": \"r\"}",
-        b"{\"data\": {\"access\": \"a\"}, \"detail\": {\"x\": 1}}",
-        b"\"1,250.50%\"",
-        b"\xff\xfe\xfd",
-        b"{\"id\": \"\xff\"}",
-    ]
-    .iter()
-    .map(|b| b.to_vec())
-    .collect();
-    inputs.push(vec![b'['; 10_000]);
+    let mut inputs = questkit_core::fuzzing::hostile_inputs();
+    inputs.extend(
+        [
+            &b"{\"data\": [1, 2,"[..],
+            b"{\"status_code\": 1e999}",
+            b"{\"status_code\": -0, \"errors\": [], \"data\": []}",
+            b"{\"status_code\": 70000, \"errors\": {\"a\": [1, [\"b\"]]}}",
+            b"{\"status_code\": \"200\", \"errors\": \"\", \"data\": {\"user_goals\": []}}",
+            b"{\"data\": {\"user_goals\": {\"a\": {\"current\": \"1e999\", \"maximum\": -0}}}}",
+            b"{\"access\": 12, \"refresh\": \"r\"}",
+            b"{\"data\": {\"access\": \"a\"}, \"detail\": {\"x\": 1}}",
+            b"\"1,250.50%\"",
+        ]
+        .iter()
+        .map(|b| b.to_vec()),
+    );
     inputs.push(format!("{}{}", "{\"errors\":".repeat(5_000), "}".repeat(5_000)).into_bytes());
     inputs
 }

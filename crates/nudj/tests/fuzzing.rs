@@ -2,34 +2,24 @@
 
 use questkit_nudj::fuzzing::{criteria, decoders};
 
-/// Bodies a fuzzer finds first.
+/// The core's hostile bodies, and this API's own.
 fn hostile() -> Vec<Vec<u8>> {
-    let mut inputs: Vec<Vec<u8>> = [
-        &b""[..],
-        b" ",
-        b"[]",
-        b"{}",
-        b"null",
-        b"{\"totalCount\": 1, \"edges\": [1, 2,",
-        b"{\"truncated\": ",
-        b"1e999",
-        b"-0",
-        b"[1e999]",
-        b"{\"totalCount\": 1e999, \"edges\": []}",
-        b"{\"totalCount\": -0, \"items\": null}",
-        b"{\"id\": -0, \"criteria\": {\"type\": \"sum\", \"parameters\": {\"value\": 1e308}}}",
-        b"{\"id\": 1, \"userState\": {\"currentValue\": \"1e999\", \"targetValue\": -0}}",
-        b"{\"type\": \"logical\", \"parameters\": {\"operator\": \"and\", \"conditions\": [[]]}}",
-        b"{\"type\": \"count\", \"parameters\": {\"query\": \"q\", \"operator\": \">=\", \"value\": \"-0\"}}",
-        b"{\"error\": {\"json\": {\"message\": \"m\", \"code\": -32001}}}",
-        b"{\"message\": \"[{\\\"path\\\": [1, {}], \\\"message\\\": \\\"x\\\"}]\"}",
-        b"\xff\xfe\xfd",
-        b"{\"id\": \"\xff\"}",
-    ]
-    .iter()
-    .map(|b| b.to_vec())
-    .collect();
-    inputs.push(vec![b'['; 10_000]);
+    let mut inputs = questkit_core::fuzzing::hostile_inputs();
+    inputs.extend(
+        [
+            &b"{\"totalCount\": 1, \"edges\": [1, 2,"[..],
+            b"{\"totalCount\": 1e999, \"edges\": []}",
+            b"{\"totalCount\": -0, \"items\": null}",
+            b"{\"id\": -0, \"criteria\": {\"type\": \"sum\", \"parameters\": {\"value\": 1e308}}}",
+            b"{\"id\": 1, \"userState\": {\"currentValue\": \"1e999\", \"targetValue\": -0}}",
+            b"{\"type\": \"logical\", \"parameters\": {\"operator\": \"and\", \"conditions\": [[]]}}",
+            b"{\"type\": \"count\", \"parameters\": {\"query\": \"q\", \"operator\": \">=\", \"value\": \"-0\"}}",
+            b"{\"error\": {\"json\": {\"message\": \"m\", \"code\": -32001}}}",
+            b"{\"message\": \"[{\\\"path\\\": [1, {}], \\\"message\\\": \\\"x\\\"}]\"}",
+        ]
+        .iter()
+        .map(|b| b.to_vec()),
+    );
     let deep = "{\"type\":\"logical\",\"parameters\":{\"operator\":\"and\",\"conditions\":[";
     inputs.push(format!("{}{}", deep.repeat(5_000), "]}}".repeat(5_000)).into_bytes());
     // As deep as the JSON parser allows: explain() walks the whole tree.
