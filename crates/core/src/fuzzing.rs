@@ -39,6 +39,53 @@ pub fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: &T) 
     assert_eq!(first, second, "the round trip changed the value");
 }
 
+/// Whether a JSON key names an ID (`id`, `pk`, `rewardId`, `user_id`, `achievementIds`,
+/// Epixel's `selected_profile`).
+pub fn is_id_key(key: &str) -> bool {
+    key == "id"
+        || key == "pk"
+        || key == "selected_profile"
+        || key.ends_with("_id")
+        || key.ends_with("Id")
+        || key.ends_with("_ids")
+        || key.ends_with("Ids")
+}
+
+/// Walks a document and its re-serialized form side by side and returns the path of every ID
+/// (see [`is_id_key`]) whose value or JSON type (string or number) changed. Fields the model
+/// dropped, and IDs the server sent as `null`, are left out.
+pub fn ids_changed(original: &serde_json::Value, rewritten: &serde_json::Value) -> Vec<String> {
+    fn walk(
+        path: &str,
+        original: &serde_json::Value,
+        rewritten: &serde_json::Value,
+        out: &mut Vec<String>,
+    ) {
+        use serde_json::Value;
+        match (original, rewritten) {
+            (Value::Object(before), Value::Object(after)) => {
+                for (key, value) in before {
+                    let Some(kept) = after.get(key) else { continue };
+                    let here = format!("{path}.{key}");
+                    if is_id_key(key) && !value.is_null() && kept != value {
+                        out.push(here.clone());
+                    }
+                    walk(&here, value, kept, out);
+                }
+            }
+            (Value::Array(before), Value::Array(after)) => {
+                for (i, (value, kept)) in before.iter().zip(after).enumerate() {
+                    walk(&format!("{path}[{i}]"), value, kept, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk("", original, rewritten, &mut out);
+    out
+}
+
 /// Bodies that have broken parsers elsewhere: empty, truncated, deep, huge numbers, invalid
 /// UTF-8, odd top levels. The crates' fuzzing tests run them through every entry point.
 pub fn hostile_inputs() -> Vec<Vec<u8>> {
@@ -155,6 +202,15 @@ pub fn wire_values(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_ids_are_found() {
+        let before = serde_json::json!({"id": 7, "items": [{"userId": "u1"}, {"pk": 3}], "n": 1});
+        let after = serde_json::json!({"id": "7", "items": [{"userId": "u1"}, {"pk": 3}], "n": 2});
+        assert_eq!(ids_changed(&before, &after), [".id"]);
+        assert!(ids_changed(&before, &before).is_empty());
+        assert!(is_id_key("selected_profile") && is_id_key("achievementIds") && !is_id_key("idle"));
+    }
 
     #[test]
     fn hostile_inputs_pass_every_entry_point() {

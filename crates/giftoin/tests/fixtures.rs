@@ -30,45 +30,8 @@ fn load<T: DeserializeOwned + Serialize + PartialEq + Debug>(name: &str) -> T {
     assert_eq!(back, value, "{name} does not round-trip");
     let original: Value = serde_json::from_str(&text).unwrap();
     let rewritten: Value = serde_json::from_str(&again).unwrap();
-    assert_id_types_kept(name, "", &original, &rewritten);
+    assert_id_types_kept(name, &original, &rewritten);
     value
-}
-
-/// Whether a key names an ID (`id`, `rewardId`, `selected_profile`, `additionalCommunityIds`).
-fn is_id_key(key: &str) -> bool {
-    key == "id"
-        || key == "pk"
-        || key == "selected_profile"
-        || key.ends_with("_id")
-        || key.ends_with("Id")
-        || key.ends_with("_ids")
-        || key.ends_with("Ids")
-}
-
-/// Walks a fixture and its re-serialized form side by side: every ID the model kept has the
-/// JSON type (string or number) and the value the server sent.
-fn assert_id_types_kept(name: &str, path: &str, original: &Value, rewritten: &Value) {
-    match (original, rewritten) {
-        (Value::Object(before), Value::Object(after)) => {
-            for (key, value) in before {
-                let Some(kept) = after.get(key) else { continue };
-                let here = format!("{path}.{key}");
-                if is_id_key(key) && !value.is_null() {
-                    assert_eq!(
-                        kept, value,
-                        "{name}: ID {here} changed its JSON type or value"
-                    );
-                }
-                assert_id_types_kept(name, &here, value, kept);
-            }
-        }
-        (Value::Array(before), Value::Array(after)) => {
-            for (i, (value, kept)) in before.iter().zip(after).enumerate() {
-                assert_id_types_kept(name, &format!("{path}[{i}]"), value, kept);
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Like [`load`], and the re-serialized JSON equals the fixture's JSON value exactly.
@@ -470,4 +433,13 @@ fn every_fixture_is_covered() {
         }
     }
     assert_eq!(count, 25);
+}
+
+/// Every ID the model kept has the JSON type (string or number) and the value the server sent.
+fn assert_id_types_kept(name: &str, original: &Value, rewritten: &Value) {
+    let changed = questkit_core::fuzzing::ids_changed(original, rewritten);
+    assert!(
+        changed.is_empty(),
+        "{name}: IDs changed their JSON type or value: {changed:?}"
+    );
 }
