@@ -1,6 +1,8 @@
 //! The defects a fault matrix found in the transport (issue "Hardening"), each tried the way a
 //! user meets it: a real server on 127.0.0.1 answering what a hostile or broken server would.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -226,25 +228,7 @@ async fn errors_never_print_bodies_and_sensitive_calls_keep_none() {
 
 #[tokio::test]
 async fn a_sensitive_call_is_traced_by_its_name_only() {
-    use std::io::Write;
-    #[derive(Clone, Default)]
-    struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl Write for Buf {
-        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(data);
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = common::Traces::capture();
     let server = answering(503, &[], "").await;
     let transport = builder(&server.uri()).build().unwrap();
     let _ = transport
@@ -252,7 +236,7 @@ async fn a_sensitive_call_is_traced_by_its_name_only() {
         .operation("user.login")
         .sensitive()
         .await;
-    let traces = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let traces = captured.text();
     assert!(traces.contains("user.login"), "{traces}");
     for absent in ["user/login/", "status", "attempt", "503", "latency"] {
         assert!(!traces.contains(absent), "`{absent}` traced: {traces}");

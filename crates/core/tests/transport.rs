@@ -1,5 +1,7 @@
 //! The transport's behaviour against real HTTP servers on 127.0.0.1.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -682,25 +684,7 @@ async fn token_source_is_refreshed_once_after_401() {
 
 #[tokio::test]
 async fn secrets_never_show_in_debug_display_or_traces() {
-    use std::io::Write;
-    #[derive(Clone, Default)]
-    struct Buf(Arc<std::sync::Mutex<Vec<u8>>>);
-    impl Write for Buf {
-        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(data);
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = common::Traces::capture();
 
     let server = answering("GET", 401, r#"{"error":"bad key"}"#).await;
     let t = builder(&server)
@@ -721,7 +705,7 @@ async fn secrets_never_show_in_debug_display_or_traces() {
     for text in &texts {
         assert!(!text.contains(KEY), "{text}");
     }
-    let traces = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let traces = captured.text();
     assert!(traces.contains("questkit.request"), "{traces}");
     assert!(
         traces.contains("users/{id}"),
