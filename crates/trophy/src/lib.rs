@@ -58,7 +58,9 @@
 //! as a number. `.send_raw()` keeps the exact bytes.
 //!
 //! Webhooks: a [`webhooks::WebhookVerifier`] checks `X-Trophy-Signature` against one or more
-//! secrets (over an `http::HeaderMap` or the header's text) and parses the event.
+//! secrets (over an `http::HeaderMap` or the header's text) and parses the event;
+//! [`webhooks::DedupKey`] recognises repeated deliveries. `questkit-axum` wraps both in an
+//! axum extractor.
 //!
 //! The admin API (configuration, tenants, application keys, bulk events) is on the same
 //! client: [`Trophy::admin`]; see [`admin`].
@@ -117,8 +119,8 @@ pub use streaks::{
 };
 pub use users::{UpdatedUser, UpsertedUser, User};
 pub use webhooks::{
-    WebhookError, WebhookEvent, WebhookEventType, WebhookVerifier, parse_webhook, sign_webhook,
-    verify_webhook,
+    DedupKey, WebhookError, WebhookEvent, WebhookEventType, WebhookVerifier, parse_webhook,
+    sign_webhook, verify_webhook,
 };
 pub use wrapped::{
     Wrapped, WrappedActivity, WrappedDay, WrappedMetric, WrappedMetricBreakdown, WrappedMonth,

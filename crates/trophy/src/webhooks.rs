@@ -7,7 +7,7 @@
 //! secret or several (to rotate a secret without dropping deliveries):
 //!
 //! ```
-//! use questkit_trophy::webhooks::{sign_webhook, WebhookEvent, WebhookVerifier};
+//! use questkit_trophy::webhooks::{sign_webhook, DedupKey, WebhookEvent, WebhookVerifier};
 //!
 //! let verifier = WebhookVerifier::new(["whsec_new", "whsec_old"])?; // either one verifies
 //! let body = br#"{"type":"streak.lost","user":{"id":"u1","created":"2025-01-01T00:00:00Z","updated":"2025-01-01T00:00:00Z"},"length":7}"#;
@@ -20,6 +20,9 @@
 //!     WebhookEvent::StreakLost(lost) => assert_eq!(lost.length, 7),
 //!     other => panic!("unexpected {:?}", other.event_type()),
 //! }
+//! // Trophy delivers at least once: remember the key of what you processed.
+//! let key = DedupKey::new(body, &event);
+//! assert!(key.as_str().starts_with("streak.lost:user=u1:length=7:sha256="));
 //!
 //! // Frameworks on `http` 0.2 pass the header's text.
 //! assert!(verifier.verify_signature(&header, body).is_ok());
@@ -28,7 +31,7 @@
 //! ```
 //!
 //! With a single secret, [`parse_webhook`] and [`verify_webhook`] do the same as plain
-//! functions.
+//! functions. [`DedupKey`] documents what a de-duplication key can and cannot recognise.
 
 // This module reads what the network sends: no indexing or unchecked arithmetic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
@@ -50,8 +53,10 @@ use crate::points::{EventPoints, PointsLevel, PointsTotal, WebhookPointsBoost};
 use crate::streaks::{Streak, UserStreak};
 use crate::users::User;
 
+mod dedup;
 mod verifier;
 
+pub use dedup::DedupKey;
 pub use verifier::{WebhookVerifier, signature_header};
 
 /// The header that carries the signature of a delivery.
