@@ -57,7 +57,10 @@
 //! lists come back as `[]`; a numeric string in [`Metric::current`](metrics::Metric) comes back
 //! as a number. `.send_raw()` keeps the exact bytes.
 //!
-//! Webhooks: [`webhooks::parse_webhook`] verifies `X-Trophy-Signature` and parses the event.
+//! Webhooks: a [`webhooks::WebhookVerifier`] checks `X-Trophy-Signature` against one or more
+//! secrets (over an `http::HeaderMap` or the header's text) and parses the event;
+//! [`webhooks::DedupKey`] recognises repeated deliveries. `questkit-axum` wraps both in an
+//! axum extractor.
 //!
 //! The admin API (configuration, tenants, application keys, bulk events) is on the same
 //! client: [`Trophy::admin`]; see [`admin`].
@@ -118,7 +121,8 @@ pub use streaks::{
 };
 pub use users::{UpdatedUser, UpsertedUser, User};
 pub use webhooks::{
-    WebhookError, WebhookEvent, WebhookEventType, parse_webhook, sign_webhook, verify_webhook,
+    DedupKey, WebhookError, WebhookEvent, WebhookEventType, WebhookVerifier, parse_webhook,
+    sign_webhook, verify_webhook,
 };
 pub use wrapped::{
     Wrapped, WrappedActivity, WrappedDay, WrappedMetric, WrappedMetricBreakdown, WrappedMonth,

@@ -2,22 +2,36 @@
 //!
 //! Trophy signs every delivery: the `X-Trophy-Signature` header holds
 //! `base64(HMAC-SHA256(raw body, webhook secret))`. Verify the *raw* bytes you received, before
-//! any JSON parsing or re-serialisation, then parse:
+//! any JSON parsing or re-serialisation, then parse. Where requests arrive, a
+//! [`WebhookVerifier`] does both, over an `http::HeaderMap` or the header's text, with one
+//! secret or several (to rotate a secret without dropping deliveries):
 //!
 //! ```
-//! use questkit_trophy::webhooks::{parse_webhook, sign_webhook, WebhookEvent};
+//! use questkit_trophy::webhooks::{sign_webhook, DedupKey, WebhookEvent, WebhookVerifier};
 //!
-//! let secret = "whsec_example";
+//! let verifier = WebhookVerifier::new(["whsec_new", "whsec_old"])?; // either one verifies
 //! let body = br#"{"type":"streak.lost","user":{"id":"u1","created":"2025-01-01T00:00:00Z","updated":"2025-01-01T00:00:00Z"},"length":7}"#;
-//! let header = sign_webhook(body, secret); // what Trophy would send
+//! let header = sign_webhook(body, "whsec_old"); // what Trophy would send
 //!
-//! match parse_webhook(body, &header, secret)? {
-//!     WebhookEvent::StreakLost(event) => assert_eq!(event.length, 7),
+//! let mut headers = http::HeaderMap::new();
+//! headers.insert("x-trophy-signature", header.parse()?);
+//! let event = verifier.verify(&headers, body)?;
+//! match &event {
+//!     WebhookEvent::StreakLost(lost) => assert_eq!(lost.length, 7),
 //!     other => panic!("unexpected {:?}", other.event_type()),
 //! }
-//! assert!(parse_webhook(b"{}", &header, secret).is_err()); // body does not match the signature
-//! # Ok::<(), questkit_trophy::webhooks::WebhookError>(())
+//! // Trophy delivers at least once: remember the key of what you processed.
+//! let key = DedupKey::new(body, &event);
+//! assert!(key.as_str().starts_with("streak.lost:user=u1:length=7:sha256="));
+//!
+//! // Frameworks on `http` 0.2 pass the header's text.
+//! assert!(verifier.verify_signature(&header, body).is_ok());
+//! assert!(verifier.verify_signature(&header, b"{}").is_err()); // body does not match
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! With a single secret, [`parse_webhook`] and [`verify_webhook`] do the same as plain
+//! functions. [`DedupKey`] documents what a de-duplication key can and cannot recognise.
 
 // This module reads what the network sends: no indexing or unchecked arithmetic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
@@ -31,6 +45,7 @@ use hmac::{Hmac, Mac};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::Sha256;
+use subtle::ConstantTimeEq as _;
 
 use crate::achievements::UserAchievement;
 use crate::leaderboards::{LeaderboardWithRankings, RankChangedLeaderboard};
@@ -38,8 +53,17 @@ use crate::points::{EventPoints, PointsLevel, PointsTotal, WebhookPointsBoost};
 use crate::streaks::{Streak, UserStreak};
 use crate::users::User;
 
+mod dedup;
+mod verifier;
+
+pub use dedup::DedupKey;
+pub use verifier::{WebhookVerifier, signature_header};
+
 /// The header that carries the signature of a delivery.
 pub const SIGNATURE_HEADER: &str = "X-Trophy-Signature";
+
+/// The length of an HMAC-SHA256 value.
+const SIGNATURE_LEN: usize = 32;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -106,16 +130,14 @@ impl std::error::Error for WebhookError {}
 ///
 /// Useful to test your own webhook handler with signed sample deliveries.
 pub fn sign_webhook(body: &[u8], secret: &str) -> String {
-    // HMAC accepts keys of any length, so the error branch is never taken.
-    let Ok(mut mac) = <HmacSha256 as Mac>::new_from_slice(secret.as_bytes()) else {
-        return String::new();
-    };
-    mac.update(body);
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    base64::engine::general_purpose::STANDARD.encode(mac_of(body, secret.as_bytes()))
 }
 
 /// Checks that `signature_header` (the value of `X-Trophy-Signature`) is the signature of the
 /// raw `body` under `secret`. The comparison runs in constant time.
+///
+/// To accept several secrets (during a rotation) or read the header from an
+/// `http::HeaderMap`, use a [`WebhookVerifier`].
 ///
 /// ```
 /// use questkit_trophy::webhooks::{sign_webhook, verify_webhook, WebhookError};
@@ -133,22 +155,36 @@ pub fn verify_webhook(
     if secret.is_empty() {
         return Err(WebhookError::MissingSecret);
     }
-    let header = signature_header.trim();
+    let signature = decode_signature(signature_header)?;
+    if bool::from(mac_of(body, secret.as_bytes()).ct_eq(&signature)) {
+        Ok(())
+    } else {
+        Err(WebhookError::SignatureMismatch)
+    }
+}
+
+/// The HMAC-SHA256 of `body` under `secret`.
+fn mac_of(body: &[u8], secret: &[u8]) -> [u8; SIGNATURE_LEN] {
+    // HMAC accepts keys of any length, so the error branch is never taken.
+    let Ok(mut mac) = <HmacSha256 as Mac>::new_from_slice(secret) else {
+        return [0; SIGNATURE_LEN];
+    };
+    mac.update(body);
+    mac.finalize().into_bytes().into()
+}
+
+/// The MAC carried by a signature header's text (surrounding whitespace and missing padding
+/// are tolerated), or why the text is not one.
+fn decode_signature(header: &str) -> Result<[u8; SIGNATURE_LEN], WebhookError> {
+    let header = header.trim();
     if header.is_empty() {
         return Err(WebhookError::MissingSignature);
     }
-    let signature = SIGNATURE_BASE64
+    let decoded = SIGNATURE_BASE64
         .decode(header)
         .map_err(|_| WebhookError::MalformedSignature)?;
-    if signature.len() != 32 {
-        return Err(WebhookError::MalformedSignature);
-    }
-    let mut mac = <HmacSha256 as Mac>::new_from_slice(secret.as_bytes())
-        .map_err(|_| WebhookError::MissingSecret)?;
-    mac.update(body);
-    // `verify_slice` compares in constant time.
-    mac.verify_slice(&signature)
-        .map_err(|_| WebhookError::SignatureMismatch)
+    <[u8; SIGNATURE_LEN]>::try_from(decoded.as_slice())
+        .map_err(|_| WebhookError::MalformedSignature)
 }
 
 /// Verifies the signature, then parses the body into a [`WebhookEvent`].
