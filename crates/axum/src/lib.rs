@@ -67,6 +67,8 @@
 //! To change secrets without a restart, keep the verifier behind a lock in your state
 //! (`Arc<RwLock<WebhookVerifier>>`) and clone it out in your `FromRef` implementation.
 #![deny(missing_docs)]
+// On docs.rs, items behind a cargo feature say which one.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Requests come from the network: no unwrap, expect or panic outside tests.
 #![cfg_attr(
     not(test),
