@@ -56,7 +56,7 @@ pub fn envelope(data: &[u8]) {
         }
     }
     if let Some(status) = status_object(data) {
-        round_trip(&status);
+        round_trip(data, &status);
     }
 }
 
@@ -69,10 +69,10 @@ fn payload<T: Serialize + DeserializeOwned>(body: &[u8]) {
     }
     if shape.is_envelope() {
         if let Some(data) = decode::<Data<T>>(body) {
-            round_trip(&data.data);
+            round_trip(body, &data.data);
         }
     } else if let Some(model) = decode::<T>(body) {
-        round_trip(&model);
+        round_trip(body, &model);
     }
 }
 
@@ -88,7 +88,7 @@ fn list<T: Serialize + DeserializeOwned>(body: &[u8]) {
         decode::<List<T>>(body).map(|l| l.0)
     };
     if let Some(items) = items {
-        round_trip(&items);
+        round_trip(body, &items);
     }
 }
 
@@ -103,6 +103,6 @@ fn error_body(body: &[u8]) {
         );
     }
     if let Some(parsed) = parsed {
-        round_trip(&parsed);
+        round_trip(body, &parsed);
     }
 }

@@ -49,18 +49,18 @@ pub fn envelope(data: &[u8]) {
                 "the envelope and the error reading disagree"
             );
         }
-        round_trip(&envelope);
+        round_trip(data, &envelope);
     }
     if let Some(errors) = decode::<FieldErrors>(data) {
-        round_trip(&errors);
+        round_trip(data, &errors);
         let _ = errors.summary();
     }
     if let Some(value) = decode::<NumberOrText>(data) {
-        round_trip(&value);
+        round_trip(data, &value);
         assert!(value.as_f64().is_none_or(f64::is_finite));
     }
     if let Some(map) = decode::<OrderedMap<String, NumberOrText>>(data) {
-        round_trip(&map);
+        round_trip(data, &map);
     }
 }
 
@@ -68,7 +68,7 @@ pub fn envelope(data: &[u8]) {
 fn enveloped<T: Serialize + DeserializeOwned>(body: &[u8]) {
     if let Ok(None) = envelope_head(body) {
         if let Some(DataOnly { data: Some(model) }) = decode::<DataOnly<T>>(body) {
-            round_trip(&model);
+            round_trip(body, &model);
         }
     }
 }
@@ -83,7 +83,7 @@ fn tokens(body: &[u8]) {
         }
     }
     if let Some(tokens) = found {
-        round_trip(&tokens);
+        round_trip(body, &tokens);
         let redacted = LoginTokens::new("a", tokens.refresh().map(|_| "r".to_owned()));
         assert_eq!(format!("{tokens:?}"), format!("{redacted:?}"));
     }

@@ -32,7 +32,7 @@ pub fn decoders(data: &[u8]) {
     match selector % 10 {
         0 => {
             if let Some(achievement) = decode::<Achievement>(body) {
-                round_trip(&achievement);
+                round_trip(body, &achievement);
                 let _ = achievement.explain().to_string();
                 let _ = achievement.progress();
             }
@@ -46,7 +46,7 @@ pub fn decoders(data: &[u8]) {
         // `/me/streaks`: a bare array, or a page should the endpoint adopt one.
         7 => {
             if let Some(page) = decode::<Page<Streak>>(body) {
-                round_trip(&page.edges);
+                round_trip(body, &page.edges);
             }
         }
         8 => model::<CustomEventReceipt>(body),
@@ -104,13 +104,13 @@ fn error_body(body: &[u8]) {
     let parsed = TrpcError::parse(body);
     assert_eq!(details.is_some(), parsed.is_some());
     if let Some(parsed) = parsed {
-        round_trip(&parsed);
+        round_trip(body, &parsed);
         let _ = parsed.field_errors();
     }
 }
 
 fn model<T: Serialize + DeserializeOwned>(body: &[u8]) {
     if let Some(model) = decode::<T>(body) {
-        round_trip(&model);
+        round_trip(body, &model);
     }
 }
