@@ -480,9 +480,14 @@ impl<T> Request<T> {
         let decoder = self.decoder;
         let sensitive = self.sensitive;
         let raw = self.send_raw().await?;
-        // Redacted here, whatever decoder built the error, so that no vendor decoder can leak
-        // the body of a sensitive call.
-        decoder(&raw).map_err(|err| if sensitive { err.redact_body() } else { err })
+        decode_with(decoder, sensitive, &raw)
+    }
+
+    /// Decodes a success response the way this call does when it is sent (its decoder, and a
+    /// sensitive call's errors without the body): for testing a call against a recorded
+    /// response, and for timing the decode alone.
+    pub fn decode(&self, raw: &RawResponse) -> Result<T> {
+        decode_with(self.decoder, self.sensitive, raw)
     }
 
     /// Sends the request and returns the undecoded success response (status, headers,
@@ -549,6 +554,12 @@ impl<T> Request<T> {
         }
         Ok(url)
     }
+}
+
+/// Runs `decoder` on `raw`; a sensitive call's error loses the body here, whatever decoder
+/// built it, so that no vendor decoder can leak it.
+fn decode_with<T>(decoder: Decoder<T>, sensitive: bool, raw: &RawResponse) -> Result<T> {
+    decoder(raw).map_err(|err| if sensitive { err.redact_body() } else { err })
 }
 
 impl<T: Send + 'static> IntoFuture for Request<T> {
