@@ -288,9 +288,11 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
         None => Case::ALL.to_vec(),
     };
     let pin = !args.iter().any(|a| a == "--no-pin");
-    let client_pinned = pin && server::pin_self_to_core_1();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    // The server first: once this process is pinned it sees only one core.
     let exe = std::env::current_exe()?;
     let server = ServerProcess::spawn(&exe, pin)?;
+    let client_pinned = pin && server.pinned && server::pin_self_to_core_1();
     let rt = runtime()?;
     let clients = Arc::new(Clients::new(server.addr)?);
     let calls_for = |concurrency: usize| {
@@ -337,7 +339,7 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
         "questkit-bench: client CPU per call (getrusage of the client process), {} · {} cores · \
          server {} · client {} · {rounds} alternating rounds of {} (c=1) / {} (c=64) calls per side",
         cpu_model(),
-        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        cores,
         if server.pinned {
             "pinned to core 0"
         } else {
