@@ -28,6 +28,7 @@ impl<T> Request<T> {
         idempotency: Option<&(HeaderName, HeaderValue)>,
         signature: &[(HeaderName, HeaderValue)],
         sent: &mut u32,
+        due: Option<tokio::time::Instant>,
     ) -> Result<RawResponse> {
         let mut hop = Hop {
             url: url.clone(),
@@ -40,7 +41,7 @@ impl<T> Request<T> {
             let span = self.client_span(&hop, *sent);
             *sent = sent.saturating_add(1);
             let sent = self
-                .send_hop(&hop, token, idempotency, signature)
+                .send_hop(&hop, token, idempotency, signature, due)
                 .instrument(span.clone())
                 .await;
             let next = match sent {
@@ -100,9 +101,18 @@ impl<T> Request<T> {
         token: Option<&SecretString>,
         idempotency: Option<&(HeaderName, HeaderValue)>,
         signature: &[(HeaderName, HeaderValue)],
+        due: Option<tokio::time::Instant>,
     ) -> Result<HopResult> {
         let inner = &self.transport.inner;
-        let timeout = self.timeout.unwrap_or(inner.timeout);
+        let mut timeout = self.timeout.unwrap_or(inner.timeout);
+        if let Some(due) = due {
+            // Never past the call's deadline (the caller tells a cut request from a timeout).
+            let left = due.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return Err(Error::Timeout { attempts: 1 });
+            }
+            timeout = timeout.min(left);
+        }
         let mut builder = inner
             .http
             .request(hop.method.clone(), hop.url.clone())

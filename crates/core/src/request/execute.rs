@@ -3,7 +3,6 @@
 // This module reads network input: no indexing or unchecked arithmetic that could panic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -16,6 +15,11 @@ use crate::retry::{Attempt, Decision, Outcome, RetryPolicy};
 
 impl<T> Request<T> {
     /// Runs the call within its total deadline (the per-call one, else the policy's).
+    ///
+    /// The deadline bounds each wait of the call rather than wrapping the whole call in one
+    /// more timer: every physical request's timeout is cut to the time left, retries never
+    /// wait past it (the retry policy), and the rarer waits (a rate-limit permit, a token, a
+    /// 429 pause) are bounded by it.
     pub(super) async fn execute(mut self) -> Result<RawResponse> {
         if let Some(err) = self.take_invalid() {
             return Err(err);
@@ -27,22 +31,12 @@ impl<T> Request<T> {
         if let Some(deadline) = self.deadline {
             policy.deadline = Some(deadline);
         }
-        let attempts = AtomicU32::new(0);
-        let due = policy
-            .deadline
-            .and_then(|d| tokio::time::Instant::now().checked_add(d));
-        let result = match policy.deadline {
-            Some(deadline) => {
-                match tokio::time::timeout(deadline, self.run(policy, due, &attempts)).await {
-                    Ok(result) => result,
-                    Err(_) => Err(Error::DeadlineExceeded {
-                        deadline,
-                        attempts: attempts.load(Ordering::Relaxed).max(1),
-                    }),
-                }
-            }
-            None => self.run(policy, None, &attempts).await,
-        };
+        let due = policy.deadline.and_then(|deadline| {
+            tokio::time::Instant::now()
+                .checked_add(deadline)
+                .map(|at| Due { at, deadline })
+        });
+        let result = self.run(policy, due).await;
         if let Err(err) = &result {
             let span = tracing::Span::current();
             if let Some(status) = err.status() {
@@ -55,12 +49,7 @@ impl<T> Request<T> {
 
     /// The attempts of a call, with rate-limit permits, token refresh and retries; `due` is
     /// when the deadline passes, `attempts` counts the attempts for the deadline's error.
-    async fn run(
-        &self,
-        policy: RetryPolicy,
-        due: Option<tokio::time::Instant>,
-        attempts: &AtomicU32,
-    ) -> Result<RawResponse> {
+    async fn run(&self, policy: RetryPolicy, due: Option<Due>) -> Result<RawResponse> {
         let url = self.build_url()?;
         let inner = &self.transport.inner;
         let idempotency = match &self.idempotency {
@@ -81,7 +70,7 @@ impl<T> Request<T> {
         };
         let source = inner.auth.source.clone().filter(|_| self.use_token_source);
         let mut token = match &source {
-            Some(source) => Some(source.token(&self.transport).await?),
+            Some(source) => Some(within(due, 0, source.token(&self.transport)).await?),
             None => None,
         };
         let replay_safe = self.replay_safe || idempotency.is_some();
@@ -93,7 +82,8 @@ impl<T> Request<T> {
         let limiter = inner.limiter.as_deref();
         loop {
             if let Some(limiter) = limiter {
-                let waited = limiter.acquire(self.bucket, due).await?;
+                let acquire = limiter.acquire(self.bucket, due.map(|d| d.at));
+                let waited = within(due, count, acquire).await?;
                 if traced && !waited.is_zero() {
                     tracing::debug!(
                         bucket = self.bucket,
@@ -103,7 +93,6 @@ impl<T> Request<T> {
                 }
             }
             count = count.saturating_add(1);
-            attempts.store(count, Ordering::Relaxed);
             let attempt_started = Instant::now();
             let result = self
                 .attempt(
@@ -112,8 +101,16 @@ impl<T> Request<T> {
                     idempotency.as_ref(),
                     &signature,
                     &mut sent,
+                    due.map(|d| d.at),
                 )
                 .await;
+            // A request cut short by the deadline ends the call.
+            let result = match (result, due) {
+                (Err(Error::Timeout { .. }), Some(due)) if due.passed() => {
+                    return Err(due.exceeded(count));
+                }
+                (result, _) => result,
+            };
             let latency_ms = millis(attempt_started.elapsed());
             let (error, outcome) = match result {
                 Ok(mut raw) if raw.status.is_success() => {
@@ -145,7 +142,8 @@ impl<T> Request<T> {
                             // A token refresh is not a retry: it does not count against the budget.
                             refreshed = true;
                             count = count.saturating_sub(1);
-                            token = Some(source.refresh(&self.transport, rejected).await?);
+                            let refresh = source.refresh(&self.transport, rejected);
+                            token = Some(within(due, count, refresh).await?);
                             continue;
                         }
                     }
@@ -161,7 +159,8 @@ impl<T> Request<T> {
                     if let (Some(limiter), StatusCode::TOO_MANY_REQUESTS) = (limiter, raw.status) {
                         // Everyone sharing the bucket waits; a limiter that cannot record the
                         // pause still lets this call report its 429.
-                        if let Err(err) = limiter.pause(self.bucket, api.retry_after).await {
+                        let pause = limiter.pause(self.bucket, api.retry_after);
+                        if let Err(err) = within(due, count, pause).await {
                             if traced {
                                 tracing::debug!(bucket = self.bucket, error = %err, "pause not recorded");
                             }
@@ -204,7 +203,20 @@ impl<T> Request<T> {
                     if traced {
                         tracing::debug!(attempt = count, delay_ms = millis(delay), "retrying");
                     }
-                    tokio::time::sleep(delay).await;
+                    // The policy starts no retry whose wait ends past the deadline; the
+                    // deadline was set a little earlier than the policy's clock, so it still
+                    // bounds the wait.
+                    match due {
+                        Some(due)
+                            if tokio::time::Instant::now()
+                                .checked_add(delay)
+                                .is_none_or(|end| end >= due.at) =>
+                        {
+                            tokio::time::sleep_until(due.at).await;
+                            return Err(due.exceeded(count));
+                        }
+                        _ => tokio::time::sleep(delay).await,
+                    }
                 }
                 Decision::Stop => return Err(error.with_attempts(count)),
             }
@@ -228,6 +240,43 @@ impl<T> Request<T> {
             value.set_sensitive(true);
         }
         Ok(headers)
+    }
+}
+
+/// When a call's deadline passes.
+#[derive(Clone, Copy)]
+struct Due {
+    /// The instant.
+    at: tokio::time::Instant,
+    /// The deadline it came from, for the error.
+    deadline: Duration,
+}
+
+impl Due {
+    fn passed(&self) -> bool {
+        tokio::time::Instant::now() >= self.at
+    }
+
+    fn exceeded(&self, attempts: u32) -> Error {
+        Error::DeadlineExceeded {
+            deadline: self.deadline,
+            attempts: attempts.max(1),
+        }
+    }
+}
+
+/// Waits for `future`, at most until the call's deadline (`attempts` so far, for the error).
+async fn within<T>(
+    due: Option<Due>,
+    attempts: u32,
+    future: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    match due {
+        Some(due) => match tokio::time::timeout_at(due.at, future).await {
+            Ok(result) => result,
+            Err(_) => Err(due.exceeded(attempts)),
+        },
+        None => future.await,
     }
 }
 
