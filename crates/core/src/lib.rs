@@ -75,15 +75,20 @@ pub use reqwest;
 
 /// The request id a response carries, from the headers servers commonly use.
 pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    const NAMES: [&str; 5] = [
-        "x-request-id",
-        "request-id",
-        "x-correlation-id",
-        "x-amzn-requestid",
-        "x-trace-id",
+    use reqwest::header::HeaderName;
+    // Parsed once at compile time: a lookup by `&str` would parse each name on every response.
+    const NAMES: [HeaderName; 5] = [
+        HeaderName::from_static("x-request-id"),
+        HeaderName::from_static("request-id"),
+        HeaderName::from_static("x-correlation-id"),
+        HeaderName::from_static("x-amzn-requestid"),
+        HeaderName::from_static("x-trace-id"),
     ];
+    if headers.is_empty() {
+        return None;
+    }
     NAMES.iter().find_map(|name| {
-        let value = headers.get(*name)?.to_str().ok()?.trim();
+        let value = headers.get(name)?.to_str().ok()?.trim();
         (!value.is_empty()).then(|| value.chars().take(128).collect())
     })
 }

@@ -28,6 +28,13 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// assert!(encode_segment("..").is_err());
 /// ```
 pub fn encode_segment(value: &str) -> Result<String> {
+    let mut out = String::with_capacity(value.len());
+    push_segment(&mut out, value)?;
+    Ok(out)
+}
+
+/// Appends `value` encoded as one segment to `out` (no intermediate string).
+fn push_segment(out: &mut String, value: &str) -> Result<()> {
     if value.is_empty() {
         return Err(Error::invalid_input("a path parameter is empty"));
     }
@@ -36,7 +43,8 @@ pub fn encode_segment(value: &str) -> Result<String> {
             "`{value}` cannot be used as a path parameter"
         )));
     }
-    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+    out.extend(utf8_percent_encode(value, SEGMENT));
+    Ok(())
 }
 
 /// Fills a path template (`users/{id}/metrics/{key}`) with parameters, in order, each encoded
@@ -68,11 +76,10 @@ pub fn fill(template: &str, params: &[&str]) -> Result<String> {
                 "path template `{template}` has no value for `{name}`"
             ))
         })?;
-        let encoded = encode_segment(value).map_err(|err| match err {
+        push_segment(&mut out, value).map_err(|err| match err {
             Error::InvalidInput(msg) => Error::InvalidInput(format!("{name}: {msg}")),
             other => other,
         })?;
-        out.push_str(&encoded);
         rest = tail;
     }
     out.push_str(rest);
@@ -113,9 +120,8 @@ pub fn relative(raw: &str) -> Result<String> {
         if i > 0 {
             out.push('/');
         }
-        let encoded = encode_segment(segment)
+        push_segment(&mut out, segment)
             .map_err(|_| Error::invalid_input(format!("`{raw}` is not a plain relative path")))?;
-        out.push_str(&encoded);
     }
     if trailing {
         out.push('/');

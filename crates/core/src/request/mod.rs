@@ -528,10 +528,15 @@ impl<T> Request<T> {
         let base = self.transport.base_url();
         let mut url = match &self.target {
             Target::Relative(path) => {
-                let mut s = String::with_capacity(base.as_str().len() + path.len());
-                s.push_str(base.as_str());
-                s.push_str(path);
-                Url::parse(&s).map_err(|e| Error::invalid_input(format!("request URL: {e}")))?
+                // Resolved against the base URL parsed once by the transport, so that only the
+                // path is parsed per call, not the scheme and host again. The path is encoded
+                // segment by segment and the base ends with `/`, so this is the base followed
+                // by the path; `./` keeps a first segment holding `:` from reading as a scheme.
+                let mut relative = String::with_capacity(path.len() + 2);
+                relative.push_str("./");
+                relative.push_str(path);
+                base.join(&relative)
+                    .map_err(|e| Error::invalid_input(format!("request URL: {e}")))?
             }
             Target::Absolute(raw) => {
                 let url = base
