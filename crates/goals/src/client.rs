@@ -245,7 +245,7 @@ impl GoalsBuilder {
             }
         };
         let mut transport = self.transport;
-        if let Some(signer) = self.signature.into_request_signer() {
+        if let Some(signer) = self.signature.into_request_signer()? {
             // The goal endpoints are signed; the login and refresh calls opt out.
             transport = transport.signer(signer);
         }

@@ -110,6 +110,25 @@ fn envelope_error(raw: &RawResponse) -> Result<Option<Error>> {
     }
 }
 
+/// An envelope read whole: [`ErrorBody`]'s fields and `data`, in one pass.
+#[derive(Deserialize)]
+#[serde(bound = "T: DeserializeOwned")]
+struct Whole<T> {
+    #[serde(default, with = "crate::envelope::status_code")]
+    status_code: Option<u16>,
+    #[serde(default)]
+    errors: FieldErrors,
+    #[serde(default)]
+    detail: Option<serde_json::Value>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(
+        default = "Option::default",
+        deserialize_with = "questkit_core::decode::object::option"
+    )]
+    data: Option<T>,
+}
+
 /// The payload of an envelope: a model read from a JSON object only (`"data": []` is not an
 /// empty model).
 #[derive(Deserialize)]
@@ -126,6 +145,20 @@ pub(crate) struct DataOnly<T> {
 /// or non-empty `errors`) becomes [`Error::Api`] whatever the HTTP status. A body, or a `data`,
 /// that is an array where the model is an object is a decode error.
 pub(crate) fn decode_envelope<T: DeserializeOwned + Default>(raw: &RawResponse) -> Result<T> {
+    // The usual answer in one pass: the envelope's status and errors read beside the data. A
+    // body that fails it, or that reports an error, takes the two passes below, which say
+    // what is wrong.
+    if let Ok(whole) = from_slice::<Whole<T>>(&raw.body) {
+        let head = ErrorBody {
+            status_code: whole.status_code,
+            errors: whole.errors,
+            detail: whole.detail,
+            code: whole.code,
+        };
+        if !head.is_envelope_error() {
+            return Ok(whole.data.unwrap_or_default());
+        }
+    }
     if let Some(error) = envelope_error(raw)? {
         return Err(error);
     }

@@ -77,27 +77,47 @@ impl fmt::Debug for Signature {
 
 impl Signature {
     /// The transport-level signer of this setting, if it sends a header.
-    pub(crate) fn into_request_signer(self) -> Option<Arc<dyn RequestSigner>> {
-        match self {
+    pub(crate) fn into_request_signer(self) -> Result<Option<Arc<dyn RequestSigner>>> {
+        Ok(match self {
             Signature::Missing | Signature::Disabled => None,
+            // Checked and turned into a header value once, not on every call.
+            Signature::Fixed(value) => {
+                Some(Arc::new(FixedSignature(header_value(value.expose())?)))
+            }
             other => Some(Arc::new(other)),
-        }
+        })
     }
+}
+
+/// A fixed signature, its header value built when the client is built.
+struct FixedSignature(HeaderValue);
+
+impl RequestSigner for FixedSignature {
+    fn sign(&self, _input: &SigningInput<'_>) -> Result<Vec<(HeaderName, HeaderValue)>> {
+        Ok(vec![(SIGNATURE_HEADER, self.0.clone())])
+    }
+}
+
+const SIGNATURE_HEADER: HeaderName = HeaderName::from_static("api-signature");
+
+/// The `api-signature` value, refused when empty or not sendable in a header.
+fn header_value(value: &str) -> Result<HeaderValue> {
+    if value.trim().is_empty() {
+        return Err(Error::config("the api-signature is empty"));
+    }
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| Error::config("the api-signature holds characters a header cannot carry"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 impl RequestSigner for Signature {
     fn sign(&self, input: &SigningInput<'_>) -> Result<Vec<(HeaderName, HeaderValue)>> {
         let value = match self {
             Signature::Missing | Signature::Disabled => return Ok(Vec::new()),
-            Signature::Fixed(value) => value.expose().to_owned(),
-            Signature::Signer(signer) => signer.sign(input)?,
+            Signature::Fixed(value) => header_value(value.expose())?,
+            Signature::Signer(signer) => header_value(&signer.sign(input)?)?,
         };
-        if value.trim().is_empty() {
-            return Err(Error::config("the api-signature is empty"));
-        }
-        let value = HeaderValue::from_str(&value).map_err(|_| {
-            Error::config("the api-signature holds characters a header cannot carry")
-        })?;
-        Ok(vec![(HeaderName::from_static("api-signature"), value)])
+        Ok(vec![(SIGNATURE_HEADER, value)])
     }
 }
