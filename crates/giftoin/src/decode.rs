@@ -76,6 +76,14 @@ pub(crate) fn decode_payload<T: DeserializeOwned>(raw: &RawResponse) -> Result<T
 /// Like [`decode_payload`] for a list, where `null` (bare or as `data`) reads as empty and each
 /// item is read from a JSON object only.
 pub(crate) fn decode_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<T>> {
+    // The usual answers (a bare list, or `{data, status}`) in one pass over the body. Any other
+    // body, and any failure, takes the two passes below, which name what is wrong.
+    if let Ok(body) = questkit_core::decode::from_slice::<ListBody<T>>(&raw.body) {
+        if !body.object || body.shape.is_envelope() {
+            body.shape.check_error(raw)?;
+            return Ok(body.items);
+        }
+    }
     let shape = Shape::of(&raw.body);
     shape.check_error(raw)?;
     let list = if shape.is_envelope() {
@@ -84,6 +92,83 @@ pub(crate) fn decode_list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<
         decode_json::<List<T>>(raw)?
     };
     Ok(list.0)
+}
+
+/// A list body read in one pass: the items of a bare list, or the `data` of an object with
+/// the object's [`Shape`] (the same keys [`Shape::of`] reads).
+struct ListBody<T> {
+    items: Vec<T>,
+    shape: Shape,
+    /// Whether the body was an object (else a bare list or `null`).
+    object: bool,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListBody<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct BodyVisitor<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for BodyVisitor<T> {
+            type Value = ListBody<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list, null or a {data, status} object")
+            }
+
+            fn visit_unit<E>(self) -> std::result::Result<ListBody<T>, E> {
+                Ok(ListBody {
+                    items: Vec::new(),
+                    shape: Shape::default(),
+                    object: false,
+                })
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> std::result::Result<ListBody<T>, A::Error> {
+                let list =
+                    List::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(ListBody {
+                    items: list.0,
+                    shape: Shape::default(),
+                    object: false,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<ListBody<T>, A::Error> {
+                let mut shape = Shape::default();
+                let mut items = Vec::new();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "data" if shape.has_data => {
+                            return Err(serde::de::Error::duplicate_field("data"));
+                        }
+                        "data" => {
+                            shape.has_data = true;
+                            match map.next_value::<Option<List<T>>>()? {
+                                Some(list) => items = list.0,
+                                None => shape.data_is_null = true,
+                            }
+                        }
+                        "status" => shape.status = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListBody {
+                    items,
+                    shape,
+                    object: true,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(BodyVisitor(std::marker::PhantomData))
+    }
 }
 
 /// The `data` member of an envelope, a model read from an object only.
