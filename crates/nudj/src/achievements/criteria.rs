@@ -10,7 +10,9 @@
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+
+use super::loose::Loose;
 
 questkit_core::open_enum! {
     /// How a leaf compares the user's measured value with its threshold.
@@ -193,7 +195,12 @@ impl Criteria {
 
     /// Reads a node from raw JSON. Never fails: what does not fit becomes [`Criteria::Unknown`].
     pub fn from_value(raw: Value) -> Criteria {
-        parse_node(&raw).unwrap_or(Criteria::Unknown(raw))
+        Criteria::from_loose(Loose::from(raw))
+    }
+
+    /// Reads a node from a value read without building a `serde_json::Value` first.
+    fn from_loose(mut raw: Loose<'_>) -> Criteria {
+        parse_node(&mut raw).unwrap_or_else(|| Criteria::Unknown(raw.into_value()))
     }
 
     /// The node in its documented JSON shape (an unknown node as it was read).
@@ -249,57 +256,75 @@ fn number(value: f64) -> Value {
     }
 }
 
-fn parse_node(raw: &Value) -> Option<Criteria> {
-    let node = raw.as_object()?;
-    let node_type = node.get("type")?.as_str()?.trim().to_ascii_lowercase();
+/// The node `raw` holds, if it fits a known type. `raw` is changed only when it fits: the
+/// children of a logical node are moved out of it rather than copied.
+fn parse_node(raw: &mut Loose<'_>) -> Option<Criteria> {
+    let node_type = raw.get("type")?.as_str()?.trim().to_ascii_lowercase();
     // The documented shape nests the fields under `parameters`; a flat node is tolerated.
-    let params = match node.get("parameters") {
-        Some(Value::Object(params)) => params,
+    let params = match raw.get("parameters") {
+        Some(params) if params.is_map() => params,
         Some(_) => return None,
-        None => node,
+        None => &*raw,
     };
     match node_type.as_str() {
         "sum" => Some(Criteria::Sum {
-            query: text(params, &["query"])?,
+            query: text(params, "query")?,
             operator: operator(params)?,
-            attribute: text(params, &["attribute"])?,
+            attribute: text(params, "attribute")?,
             value: numeric(params.get("value")?)?,
         }),
         "count" => Some(Criteria::Count {
-            query: text(params, &["query"])?,
+            query: text(params, "query")?,
             operator: operator(params)?,
             value: numeric(params.get("value")?)?,
         }),
-        "logical" => {
-            // Inferred names first, then the likely alternatives, inside `parameters` or beside it.
-            let operator = text(params, &["operator"]).or_else(|| text(node, &["operator"]))?;
-            let children = ["conditions", "children"]
-                .iter()
-                .find_map(|key| params.get(*key).or_else(|| node.get(*key)))?
-                .as_array()?;
-            Some(Criteria::Logical {
-                operator: LogicalOperator::from(operator),
-                conditions: children.iter().cloned().map(Criteria::from_value).collect(),
-            })
-        }
+        "logical" => parse_logical(raw),
         _ => None,
     }
 }
 
-fn text(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    keys.iter()
-        .find_map(|key| map.get(*key).and_then(Value::as_str))
-        .map(str::to_owned)
+/// A logical node: the inferred names first, then the likely alternatives, inside
+/// `parameters` or beside it.
+fn parse_logical(node: &mut Loose<'_>) -> Option<Criteria> {
+    let none = Loose::Null;
+    let params = node.get("parameters").unwrap_or(&none);
+    let operator = text(params, "operator").or_else(|| text(node, "operator"))?;
+    // Where the children are: in `parameters` or beside it, under which key.
+    let (nested, key) = ["conditions", "children"].iter().find_map(|key| {
+        if params.get(key).is_some() {
+            Some((true, *key))
+        } else {
+            node.get(key).is_some().then_some((false, *key))
+        }
+    })?;
+    let holder = if nested {
+        node.get_mut("parameters")?
+    } else {
+        node
+    };
+    let Loose::Seq(children) = holder.get_mut(key)? else {
+        return None;
+    };
+    // It fits: the children move out of the raw node, which is dropped.
+    let children = std::mem::take(children);
+    Some(Criteria::Logical {
+        operator: LogicalOperator::from(operator),
+        conditions: children.into_iter().map(Criteria::from_loose).collect(),
+    })
 }
 
-fn operator(map: &Map<String, Value>) -> Option<ComparisonOperator> {
-    text(map, &["operator"]).map(ComparisonOperator::from)
+fn text(map: &Loose<'_>, key: &str) -> Option<String> {
+    map.get(key).and_then(Loose::as_str).map(str::to_owned)
 }
 
-fn numeric(value: &Value) -> Option<f64> {
+fn operator(map: &Loose<'_>) -> Option<ComparisonOperator> {
+    text(map, "operator").map(ComparisonOperator::from)
+}
+
+fn numeric(value: &Loose<'_>) -> Option<f64> {
     match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|v| v.is_finite()),
+        Loose::Number(n) => n.as_f64(),
+        Loose::Str(s) => s.trim().parse::<f64>().ok().filter(|v| v.is_finite()),
         _ => None,
     }
 }
@@ -312,7 +337,7 @@ impl Serialize for Criteria {
 
 impl<'de> Deserialize<'de> for Criteria {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Criteria::from_value(Value::deserialize(deserializer)?))
+        Ok(Criteria::from_loose(Loose::deserialize(deserializer)?))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Achievements: criteria-driven goals and the calling user's progress on them.
 
 mod criteria;
+mod loose;
 mod models;
 mod user_state;
 

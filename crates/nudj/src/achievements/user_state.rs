@@ -2,6 +2,7 @@
 // Progress trees and lenient values come from the network: no indexing, no unchecked arithmetic.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+use questkit_core::decode::object::Item;
 use questkit_core::serde_helpers::{lenient_f64, null_as_default};
 use questkit_core::{HasProgress, Progress};
 use serde::{Deserialize, Serialize};
@@ -22,31 +23,60 @@ questkit_core::open_enum! {
     }
 }
 
-/// The user's progress on one criteria node.
+/// Declares a struct with [`ProgressNode`]'s fields followed by `$extra` ones.
 ///
-/// Logical nodes carry one child per child condition, in the same order as the criteria.
-/// Every field is optional: children have been seen as empty objects.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ProgressNode {
-    /// The type of the criteria node this mirrors.
-    #[serde(default, rename = "type")]
-    pub node_type: Option<ConditionType>,
-    /// Whether the node's condition is met.
-    #[serde(default)]
-    pub is_complete: Option<bool>,
-    /// The measured value (sum or count) so far. A numeric string is read too and, by
-    /// design, written back as a number.
-    #[serde(default, with = "lenient_f64::option")]
-    pub current_value: Option<f64>,
-    /// The threshold the measured value is compared with (a numeric string is read too and
-    /// written back as a number).
-    #[serde(default, with = "lenient_f64::option")]
-    pub target_value: Option<f64>,
-    /// Progress on the children of a logical node.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub conditions: Vec<ProgressNode>,
+/// A user state is the root progress node with aggregates beside it.
+/// The public models hold the root node as a field; they are read through a flat wire
+/// struct declared with this macro, in one pass, where `#[serde(flatten)]` would buffer the
+/// whole object first.
+macro_rules! with_progress_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            /// The type of the criteria node this mirrors.
+            #[serde(default, rename = "type")]
+            pub node_type: Option<ConditionType>,
+            /// Whether the node's condition is met.
+            #[serde(default)]
+            pub is_complete: Option<bool>,
+            /// The measured value (sum or count) so far. A numeric string is read too and, by
+            /// design, written back as a number.
+            #[serde(default, with = "lenient_f64::option")]
+            pub current_value: Option<f64>,
+            /// The threshold the measured value is compared with (a numeric string is read too and
+            /// written back as a number).
+            #[serde(default, with = "lenient_f64::option")]
+            pub target_value: Option<f64>,
+            /// Progress on the children of a logical node.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub conditions: Vec<ProgressNode>,
+            $($extra)*
+        }
+    };
+}
+
+/// Moves the [`ProgressNode`] fields out of a wire struct declared with [`with_progress_fields!`].
+macro_rules! take_progress {
+    ($wire:ident) => {
+        ProgressNode {
+            node_type: $wire.node_type,
+            is_complete: $wire.is_complete,
+            current_value: $wire.current_value,
+            target_value: $wire.target_value,
+            conditions: $wire.conditions,
+        }
+    };
+}
+
+with_progress_fields! {
+    /// The user's progress on one criteria node.
+    ///
+    /// Logical nodes carry one child per child condition, in the same order as the criteria.
+    /// Every field is optional: children have been seen as empty objects.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct ProgressNode {}
 }
 
 impl HasProgress for ProgressNode {
@@ -155,7 +185,7 @@ pub struct RewardEntryRef {
 
 /// The calling user's state on an achievement: aggregates plus the root progress node.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<UserStateWire>")]
 #[non_exhaustive]
 pub struct UserState {
     /// Where the user stands.
@@ -192,8 +222,59 @@ pub struct UserState {
     #[serde(default)]
     pub progress_resets_at: Option<DateText>,
     /// Progress on the root criteria node (its children follow the criteria tree).
+    // Written flat; read through the flat wire form (see `with_progress_fields!`).
     #[serde(flatten)]
     pub progress: ProgressNode,
+}
+
+with_progress_fields! {
+    /// [`UserState`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserStateWire {
+        #[serde(default)]
+        status: Option<UserAchievementStatus>,
+        #[serde(default)]
+        completed_at: Option<DateText>,
+        #[serde(default)]
+        times_completed: Option<u64>,
+        #[serde(default)]
+        is_claimable: Option<bool>,
+        #[serde(default)]
+        is_claimed: Option<bool>,
+        #[serde(default)]
+        updated_at: Option<DateText>,
+        #[serde(default)]
+        earned_points: Option<i64>,
+        #[serde(default)]
+        earned_xp: Option<i64>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        earned_reward_assets: Vec<EarnedRewardAsset>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        earned_reward_entries: Vec<EarnedRewardEntry>,
+        #[serde(default)]
+        progress_resets_at: Option<DateText>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserStateWire>> for UserState {
+    fn from(Item(wire): Item<UserStateWire>) -> Self {
+        UserState {
+            progress: take_progress!(wire),
+            status: wire.status,
+            completed_at: wire.completed_at,
+            times_completed: wire.times_completed,
+            is_claimable: wire.is_claimable,
+            is_claimed: wire.is_claimed,
+            updated_at: wire.updated_at,
+            earned_points: wire.earned_points,
+            earned_xp: wire.earned_xp,
+            earned_reward_assets: wire.earned_reward_assets,
+            earned_reward_entries: wire.earned_reward_entries,
+            progress_resets_at: wire.progress_resets_at,
+        }
+    }
 }
 
 impl UserState {
