@@ -3,8 +3,9 @@
 //!
 //! Trophy's schemas build on each other (`AchievementResponse` → `UserAchievementResponse`,
 //! `AchievementWithStatsResponse` → `UserAchievementWithStatsResponse`). Here each layer holds
-//! the one below it as a flattened field and dereferences to it, so `user_achievement.name`
-//! works as well as `user_achievement.achievement.name`.
+//! the one below it as a field and dereferences to it, so `user_achievement.name` works as well
+//! as `user_achievement.achievement.name`. On the wire the layers are one flat object: each
+//! model is read through a flat wire struct (`with_achievement_fields!`), in one pass.
 
 // This module reads what the network sends: no indexing or unchecked arithmetic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
+use questkit_core::decode::object::Item;
 use questkit_core::serde_helpers::null_as_default;
 use questkit_core::{HasProgress, Progress, Transport};
 use serde::{Deserialize, Serialize};
@@ -37,58 +39,98 @@ questkit_core::open_enum! {
     }
 }
 
-/// An achievement as Trophy defines it (schema `AchievementResponse`).
+/// Declares a struct with [`Achievement`]'s fields followed by `$extra` ones.
 ///
-/// Which of the optional fields are set depends on [`Achievement::trigger`];
-/// [`Achievement::requirement`] gives a typed view of them.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Achievement {
-    /// The achievement's unique ID.
-    pub id: String,
-    /// The display name.
-    pub name: String,
-    /// What completes the achievement.
-    pub trigger: AchievementTrigger,
-    /// The description, when one is set.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The badge image URL, when a badge was uploaded.
-    #[serde(default)]
-    pub badge_url: Option<String>,
-    /// The key used to complete it through the API (trigger `api`; some responses send it for
-    /// every trigger).
-    #[serde(default)]
-    pub key: Option<String>,
-    /// The streak length that completes it (trigger `streak`).
-    #[serde(default)]
-    pub streak_length: Option<i64>,
-    /// The number of years of membership that completes it (trigger `anniversary`).
-    #[serde(default)]
-    pub anniversary_years: Option<i64>,
-    /// The prerequisite achievements (trigger `achievement`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub achievement_ids: Option<Vec<String>>,
-    /// The metric's ID (trigger `metric`).
-    #[serde(default)]
-    pub metric_id: Option<String>,
-    /// The metric value that completes it (trigger `metric`).
-    #[serde(default)]
-    pub metric_value: Option<f64>,
-    /// The metric's name (trigger `metric`).
-    #[serde(default)]
-    pub metric_name: Option<String>,
-    /// User-attribute filters a user must match to earn it; empty when there are none.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub user_attributes: Vec<Attribute>,
-    /// The single event-attribute filter of older configurations (deprecated by Trophy in
-    /// favour of `eventAttributes`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_attribute: Option<Attribute>,
-    /// Event-attribute filters a metric event must match to count.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub event_attributes: Option<Vec<Attribute>>,
+/// Trophy's schemas extend `AchievementResponse` by a few fields each. The public models hold
+/// the achievement as a field (`user_achievement.achievement`), but they are read through a
+/// flat wire struct declared with this macro, in one pass: `#[serde(flatten)]` would buffer
+/// the whole object first and cost about a third more to decode.
+macro_rules! with_achievement_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            /// The achievement's unique ID.
+            pub id: String,
+            /// The display name.
+            pub name: String,
+            /// What completes the achievement.
+            pub trigger: AchievementTrigger,
+            /// The description, when one is set.
+            #[serde(default)]
+            pub description: Option<String>,
+            /// The badge image URL, when a badge was uploaded.
+            #[serde(default)]
+            pub badge_url: Option<String>,
+            /// The key used to complete it through the API (trigger `api`; some responses send it for
+            /// every trigger).
+            #[serde(default)]
+            pub key: Option<String>,
+            /// The streak length that completes it (trigger `streak`).
+            #[serde(default)]
+            pub streak_length: Option<i64>,
+            /// The number of years of membership that completes it (trigger `anniversary`).
+            #[serde(default)]
+            pub anniversary_years: Option<i64>,
+            /// The prerequisite achievements (trigger `achievement`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub achievement_ids: Option<Vec<String>>,
+            /// The metric's ID (trigger `metric`).
+            #[serde(default)]
+            pub metric_id: Option<String>,
+            /// The metric value that completes it (trigger `metric`).
+            #[serde(default)]
+            pub metric_value: Option<f64>,
+            /// The metric's name (trigger `metric`).
+            #[serde(default)]
+            pub metric_name: Option<String>,
+            /// User-attribute filters a user must match to earn it; empty when there are none.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub user_attributes: Vec<Attribute>,
+            /// The single event-attribute filter of older configurations (deprecated by Trophy in
+            /// favour of `eventAttributes`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub event_attribute: Option<Attribute>,
+            /// Event-attribute filters a metric event must match to count.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub event_attributes: Option<Vec<Attribute>>,
+            $($extra)*
+        }
+    };
+}
+
+/// Moves the [`Achievement`] fields out of a wire struct declared with
+/// [`with_achievement_fields!`].
+macro_rules! take_achievement {
+    ($wire:ident) => {
+        Achievement {
+            id: $wire.id,
+            name: $wire.name,
+            trigger: $wire.trigger,
+            description: $wire.description,
+            badge_url: $wire.badge_url,
+            key: $wire.key,
+            streak_length: $wire.streak_length,
+            anniversary_years: $wire.anniversary_years,
+            achievement_ids: $wire.achievement_ids,
+            metric_id: $wire.metric_id,
+            metric_value: $wire.metric_value,
+            metric_name: $wire.metric_name,
+            user_attributes: $wire.user_attributes,
+            event_attribute: $wire.event_attribute,
+            event_attributes: $wire.event_attributes,
+        }
+    };
+}
+
+with_achievement_fields! {
+    /// An achievement as Trophy defines it (schema `AchievementResponse`).
+    ///
+    /// Which of the optional fields are set depends on [`Achievement::trigger`];
+    /// [`Achievement::requirement`] gives a typed view of them.
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct Achievement {}
 }
 
 /// What an achievement asks of a user, by trigger kind.
@@ -169,15 +211,36 @@ impl Achievement {
 /// An achievement together with whether and when a user completed it
 /// (schema `UserAchievementResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<UserAchievementWire>")]
 #[non_exhaustive]
 pub struct UserAchievement {
     /// The achievement definition.
+    // Written flat; read through the flat wire form (see `with_achievement_fields!`).
     #[serde(flatten)]
     pub achievement: Achievement,
     /// When the user completed it; `None` if not (yet).
     #[serde(default)]
     pub achieved_at: Option<DateTime<Utc>>,
+}
+
+with_achievement_fields! {
+    /// [`UserAchievement`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserAchievementWire {
+        #[serde(default)]
+        achieved_at: Option<DateTime<Utc>>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserAchievementWire>> for UserAchievement {
+    fn from(Item(wire): Item<UserAchievementWire>) -> Self {
+        UserAchievement {
+            achievement: take_achievement!(wire),
+            achieved_at: wire.achieved_at,
+        }
+    }
 }
 
 impl Deref for UserAchievement {
@@ -221,10 +284,11 @@ impl HasProgress for UserAchievement {
 
 /// An achievement with how many users completed it (schema `AchievementWithStatsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<AchievementWithStatsWire>")]
 #[non_exhaustive]
 pub struct AchievementWithStats {
     /// The achievement definition.
+    // Written flat; read through the flat wire form (see `with_achievement_fields!`).
     #[serde(flatten)]
     pub achievement: Achievement,
     /// How many users completed it.
@@ -233,6 +297,29 @@ pub struct AchievementWithStats {
     /// The percentage (0-100) of all users who completed it.
     #[serde(default)]
     pub rarity: f64,
+}
+
+with_achievement_fields! {
+    /// [`AchievementWithStats`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct AchievementWithStatsWire {
+        #[serde(default)]
+        completions: i64,
+        #[serde(default)]
+        rarity: f64,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<AchievementWithStatsWire>> for AchievementWithStats {
+    fn from(Item(wire): Item<AchievementWithStatsWire>) -> Self {
+        AchievementWithStats {
+            achievement: take_achievement!(wire),
+            completions: wire.completions,
+            rarity: wire.rarity,
+        }
+    }
 }
 
 impl Deref for AchievementWithStats {
@@ -245,15 +332,44 @@ impl Deref for AchievementWithStats {
 /// An achievement with its stats and a user's completion
 /// (schema `UserAchievementWithStatsResponse`, returned by `GET /users/{id}/achievements`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<UserAchievementWithStatsWire>")]
 #[non_exhaustive]
 pub struct UserAchievementWithStats {
     /// The achievement and its stats.
+    // Written flat; read through the flat wire form (see `with_achievement_fields!`).
     #[serde(flatten)]
     pub stats: AchievementWithStats,
     /// When the user completed it; `None` if not (yet).
     #[serde(default)]
     pub achieved_at: Option<DateTime<Utc>>,
+}
+
+with_achievement_fields! {
+    /// [`UserAchievementWithStats`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserAchievementWithStatsWire {
+        #[serde(default)]
+        completions: i64,
+        #[serde(default)]
+        rarity: f64,
+        #[serde(default)]
+        achieved_at: Option<DateTime<Utc>>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserAchievementWithStatsWire>> for UserAchievementWithStats {
+    fn from(Item(wire): Item<UserAchievementWithStatsWire>) -> Self {
+        UserAchievementWithStats {
+            stats: AchievementWithStats {
+                achievement: take_achievement!(wire),
+                completions: wire.completions,
+                rarity: wire.rarity,
+            },
+            achieved_at: wire.achieved_at,
+        }
+    }
 }
 
 impl Deref for UserAchievementWithStats {

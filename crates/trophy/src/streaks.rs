@@ -7,6 +7,7 @@
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use questkit_core::decode::object::Item;
 use questkit_core::serde_helpers::null_as_default;
 use questkit_core::{DateText, Error, HasProgress, Progress, Transport};
 use serde::{Deserialize, Serialize};
@@ -25,40 +26,74 @@ questkit_core::open_enum! {
     }
 }
 
-/// A user's streak (schema `BaseStreakResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Streak {
-    /// The current length in periods (0 when there is no active streak).
-    #[serde(default)]
-    pub length: i64,
-    /// How often the streak must be extended.
-    pub frequency: StreakFrequency,
-    /// The day the streak started, if active.
-    #[serde(default)]
-    pub started: Option<NaiveDate>,
-    /// The first day of the current period.
-    #[serde(default)]
-    pub period_start: Option<NaiveDate>,
-    /// The last day of the current period.
-    #[serde(default)]
-    pub period_end: Option<NaiveDate>,
-    /// The day the streak is lost unless extended.
-    #[serde(default)]
-    pub expires: Option<NaiveDate>,
-    /// Streak freezes available (only when freezes are enabled).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freezes: Option<i64>,
-    /// The most freezes a user can hold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_freezes: Option<i64>,
-    /// Every how many days a freeze is earned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeze_auto_earn_interval: Option<i64>,
-    /// How many freezes are earned per interval.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub freeze_auto_earn_amount: Option<i64>,
+/// Declares a struct with [`Streak`]'s fields followed by `$extra` ones.
+///
+/// Trophy's schemas extend the streak by a few fields each.
+/// The public models hold the streak as a field; they are read through a flat wire
+/// struct declared with this macro, in one pass, where `#[serde(flatten)]` would buffer the
+/// whole object first.
+macro_rules! with_streak_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            /// The current length in periods (0 when there is no active streak).
+            #[serde(default)]
+            pub length: i64,
+            /// How often the streak must be extended.
+            pub frequency: StreakFrequency,
+            /// The day the streak started, if active.
+            #[serde(default)]
+            pub started: Option<NaiveDate>,
+            /// The first day of the current period.
+            #[serde(default)]
+            pub period_start: Option<NaiveDate>,
+            /// The last day of the current period.
+            #[serde(default)]
+            pub period_end: Option<NaiveDate>,
+            /// The day the streak is lost unless extended.
+            #[serde(default)]
+            pub expires: Option<NaiveDate>,
+            /// Streak freezes available (only when freezes are enabled).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub freezes: Option<i64>,
+            /// The most freezes a user can hold.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub max_freezes: Option<i64>,
+            /// Every how many days a freeze is earned.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub freeze_auto_earn_interval: Option<i64>,
+            /// How many freezes are earned per interval.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub freeze_auto_earn_amount: Option<i64>,
+            $($extra)*
+        }
+    };
+}
+
+/// Moves the [`Streak`] fields out of a wire struct declared with [`with_streak_fields!`].
+macro_rules! take_streak {
+    ($wire:ident) => {
+        Streak {
+            length: $wire.length,
+            frequency: $wire.frequency,
+            started: $wire.started,
+            period_start: $wire.period_start,
+            period_end: $wire.period_end,
+            expires: $wire.expires,
+            freezes: $wire.freezes,
+            max_freezes: $wire.max_freezes,
+            freeze_auto_earn_interval: $wire.freeze_auto_earn_interval,
+            freeze_auto_earn_amount: $wire.freeze_auto_earn_amount,
+        }
+    };
+}
+
+with_streak_fields! {
+    /// A user's streak (schema `BaseStreakResponse`).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct Streak {}
 }
 
 impl Streak {
@@ -134,10 +169,11 @@ pub struct StreakPause {
 /// A user's streak with its history and pauses (schema `StreakResponse`, returned by
 /// `GET /users/{id}/streak`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<UserStreakWire>")]
 #[non_exhaustive]
 pub struct UserStreak {
     /// The streak itself.
+    // Written flat; read through the flat wire form (see `with_streak_fields!`).
     #[serde(flatten)]
     pub streak: Streak,
     /// When the streak was last extended; `None` when not active.
@@ -151,6 +187,32 @@ pub struct UserStreak {
     pub pauses: Vec<StreakPause>,
 }
 
+with_streak_fields! {
+    /// [`UserStreak`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserStreakWire {
+        #[serde(default)]
+        extended: Option<DateTime<Utc>>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        streak_history: Vec<StreakPeriod>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        pauses: Vec<StreakPause>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserStreakWire>> for UserStreak {
+    fn from(Item(wire): Item<UserStreakWire>) -> Self {
+        UserStreak {
+            streak: take_streak!(wire),
+            extended: wire.extended,
+            streak_history: wire.streak_history,
+            pauses: wire.pauses,
+        }
+    }
+}
+
 impl Deref for UserStreak {
     type Target = Streak;
     fn deref(&self) -> &Streak {
@@ -160,15 +222,36 @@ impl Deref for UserStreak {
 
 /// The user's streak after a metric event (schema `MetricEventStreakResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<EventStreakWire>")]
 #[non_exhaustive]
 pub struct EventStreak {
     /// The streak itself.
+    // Written flat; read through the flat wire form (see `with_streak_fields!`).
     #[serde(flatten)]
     pub streak: Streak,
     /// Whether this event extended the streak, when the response says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extended: Option<bool>,
+}
+
+with_streak_fields! {
+    /// [`EventStreak`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct EventStreakWire {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        extended: Option<bool>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<EventStreakWire>> for EventStreak {
+    fn from(Item(wire): Item<EventStreakWire>) -> Self {
+        EventStreak {
+            streak: take_streak!(wire),
+            extended: wire.extended,
+        }
+    }
 }
 
 impl Deref for EventStreak {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use chrono::NaiveDate;
+use questkit_core::decode::object::Item;
 use questkit_core::serde_helpers::null_as_default;
 use serde::{Deserialize, Serialize};
 
@@ -50,40 +51,88 @@ pub struct WrappedActivity {
     pub entire_year: WrappedYear,
 }
 
-/// What happened within one period of the year (schema `WrappedActivityPeriod`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct WrappedPeriod {
-    /// Metric changes, by metric key.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub metrics: BTreeMap<String, WrappedMetric>,
-    /// Points changes, by points-system key.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub points: BTreeMap<String, WrappedPoints>,
-    /// Achievements completed in the period.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub achievements: Vec<UserAchievement>,
-    /// The user's leaderboard standings, by leaderboard key.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub leaderboards: BTreeMap<String, UserLeaderboard>,
+/// Declares a struct with [`WrappedPeriod`]'s fields followed by `$extra` ones.
+///
+/// Each period of the review (day, week, month, year) extends the same four collections.
+/// The public models hold the period as a field; they are read through a flat wire
+/// struct declared with this macro, in one pass, where `#[serde(flatten)]` would buffer the
+/// whole object first.
+macro_rules! with_period_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            /// Metric changes, by metric key.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub metrics: BTreeMap<String, WrappedMetric>,
+            /// Points changes, by points-system key.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub points: BTreeMap<String, WrappedPoints>,
+            /// Achievements completed in the period.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub achievements: Vec<UserAchievement>,
+            /// The user's leaderboard standings, by leaderboard key.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub leaderboards: BTreeMap<String, UserLeaderboard>,
+            $($extra)*
+        }
+    };
+}
+
+/// Moves the [`WrappedPeriod`] fields out of a wire struct declared with [`with_period_fields!`].
+macro_rules! take_period {
+    ($wire:ident) => {
+        WrappedPeriod {
+            metrics: $wire.metrics,
+            points: $wire.points,
+            achievements: $wire.achievements,
+            leaderboards: $wire.leaderboards,
+        }
+    };
+}
+
+with_period_fields! {
+    /// What happened within one period of the year (schema `WrappedActivityPeriod`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct WrappedPeriod {}
 }
 
 /// The most active day (schema `WrappedMostActiveDay`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<WrappedDayWire>")]
 #[non_exhaustive]
 pub struct WrappedDay {
     /// The day.
     pub date: NaiveDate,
     /// What happened on it.
+    // Written flat; read through the flat wire form (see `with_period_fields!`).
     #[serde(flatten)]
     pub period: WrappedPeriod,
 }
 
+with_period_fields! {
+    /// [`WrappedDay`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WrappedDayWire {
+        date: NaiveDate,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<WrappedDayWire>> for WrappedDay {
+    fn from(Item(wire): Item<WrappedDayWire>) -> Self {
+        WrappedDay {
+            period: take_period!(wire),
+            date: wire.date,
+        }
+    }
+}
+
 /// The most active week (schema `WrappedMostActiveWeek`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<WrappedWeekWire>")]
 #[non_exhaustive]
 pub struct WrappedWeek {
     /// The first day of the week.
@@ -91,20 +140,62 @@ pub struct WrappedWeek {
     /// The last day of the week.
     pub end: NaiveDate,
     /// What happened in it.
+    // Written flat; read through the flat wire form (see `with_period_fields!`).
     #[serde(flatten)]
     pub period: WrappedPeriod,
 }
 
+with_period_fields! {
+    /// [`WrappedWeek`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WrappedWeekWire {
+        start: NaiveDate,
+        end: NaiveDate,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<WrappedWeekWire>> for WrappedWeek {
+    fn from(Item(wire): Item<WrappedWeekWire>) -> Self {
+        WrappedWeek {
+            period: take_period!(wire),
+            start: wire.start,
+            end: wire.end,
+        }
+    }
+}
+
 /// The most active month (schema `WrappedMostActiveMonth`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<WrappedMonthWire>")]
 #[non_exhaustive]
 pub struct WrappedMonth {
     /// The month, zero-based as Trophy sends it (0 is January, 11 is December).
     pub month: u32,
     /// What happened in it.
+    // Written flat; read through the flat wire form (see `with_period_fields!`).
     #[serde(flatten)]
     pub period: WrappedPeriod,
+}
+
+with_period_fields! {
+    /// [`WrappedMonth`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WrappedMonthWire {
+        month: u32,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<WrappedMonthWire>> for WrappedMonth {
+    fn from(Item(wire): Item<WrappedMonthWire>) -> Self {
+        WrappedMonth {
+            period: take_period!(wire),
+            month: wire.month,
+        }
+    }
 }
 
 impl WrappedMonth {
@@ -116,14 +207,34 @@ impl WrappedMonth {
 
 /// The whole year (schema `WrappedEntireYear`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<WrappedYearWire>")]
 #[non_exhaustive]
 pub struct WrappedYear {
     /// The longest streak of the year.
     pub longest_streak: WrappedStreak,
     /// What happened in the year.
+    // Written flat; read through the flat wire form (see `with_period_fields!`).
     #[serde(flatten)]
     pub period: WrappedPeriod,
+}
+
+with_period_fields! {
+    /// [`WrappedYear`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WrappedYearWire {
+        longest_streak: WrappedStreak,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<WrappedYearWire>> for WrappedYear {
+    fn from(Item(wire): Item<WrappedYearWire>) -> Self {
+        WrappedYear {
+            period: take_period!(wire),
+            longest_streak: wire.longest_streak,
+        }
+    }
 }
 
 macro_rules! deref_period {

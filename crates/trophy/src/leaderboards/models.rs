@@ -10,6 +10,7 @@
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use questkit_core::decode::object::Item;
 use questkit_core::serde_helpers::null_as_default;
 use serde::{Deserialize, Serialize};
 
@@ -51,67 +52,111 @@ questkit_core::open_enum! {
     }
 }
 
-/// A leaderboard definition (schema `LeaderboardResponse`; the items of `GET /leaderboards`
-/// also carry `status`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Leaderboard {
-    /// The leaderboard ID.
-    pub id: String,
-    /// The display name.
-    pub name: String,
-    /// The key used in API paths.
-    pub key: String,
-    /// Whether the leaderboard is running, when sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<LeaderboardStatus>,
-    /// The description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// What users are ranked by.
-    pub rank_by: RankBy,
-    /// The single breakdown attribute of older configurations (deprecated by Trophy).
-    #[serde(default)]
-    pub breakdown_attribute: Option<String>,
-    /// The user-attribute keys the leaderboard is broken down by.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub breakdown_attributes: Vec<String>,
-    /// The metric's key (rank by `metric`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_key: Option<String>,
-    /// The metric's name (rank by `metric`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metric_name: Option<String>,
-    /// The points system's key (rank by `points`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub points_system_key: Option<String>,
-    /// The points system's name (rank by `points`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub points_system_name: Option<String>,
-    /// The first day (of the current run, for a recurring leaderboard).
-    pub start: NaiveDate,
-    /// The last day; `None` when it never ends.
-    #[serde(default)]
-    pub end: Option<NaiveDate>,
-    /// Daily window start (`HH:MM` or `HH:MM:SS`, the user's time zone), if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<String>,
-    /// Daily window end (`HH:MM` or `HH:MM:SS`), if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_time: Option<String>,
-    /// The most users ranked, if limited.
-    #[serde(default)]
-    pub max_participants: Option<i64>,
-    /// The repetition unit; `None` for a one-off leaderboard.
-    #[serde(default)]
-    pub run_unit: Option<RunUnit>,
-    /// The number of units between runs; `None` for a one-off leaderboard.
-    #[serde(default)]
-    pub run_interval: Option<i64>,
-    /// User-attribute filters; empty when none.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub user_attributes: Vec<Attribute>,
+/// Declares a struct with [`Leaderboard`]'s fields followed by `$extra` ones.
+///
+/// Trophy's schemas extend `LeaderboardResponse` by a few fields each.
+/// The public models hold the leaderboard as a field; they are read through a flat wire
+/// struct declared with this macro, in one pass, where `#[serde(flatten)]` would buffer the
+/// whole object first.
+macro_rules! with_leaderboard_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            /// The leaderboard ID.
+            pub id: String,
+            /// The display name.
+            pub name: String,
+            /// The key used in API paths.
+            pub key: String,
+            /// Whether the leaderboard is running, when sent.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub status: Option<LeaderboardStatus>,
+            /// The description.
+            #[serde(default)]
+            pub description: Option<String>,
+            /// What users are ranked by.
+            pub rank_by: RankBy,
+            /// The single breakdown attribute of older configurations (deprecated by Trophy).
+            #[serde(default)]
+            pub breakdown_attribute: Option<String>,
+            /// The user-attribute keys the leaderboard is broken down by.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub breakdown_attributes: Vec<String>,
+            /// The metric's key (rank by `metric`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub metric_key: Option<String>,
+            /// The metric's name (rank by `metric`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub metric_name: Option<String>,
+            /// The points system's key (rank by `points`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub points_system_key: Option<String>,
+            /// The points system's name (rank by `points`).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub points_system_name: Option<String>,
+            /// The first day (of the current run, for a recurring leaderboard).
+            pub start: NaiveDate,
+            /// The last day; `None` when it never ends.
+            #[serde(default)]
+            pub end: Option<NaiveDate>,
+            /// Daily window start (`HH:MM` or `HH:MM:SS`, the user's time zone), if set.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub start_time: Option<String>,
+            /// Daily window end (`HH:MM` or `HH:MM:SS`), if set.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub end_time: Option<String>,
+            /// The most users ranked, if limited.
+            #[serde(default)]
+            pub max_participants: Option<i64>,
+            /// The repetition unit; `None` for a one-off leaderboard.
+            #[serde(default)]
+            pub run_unit: Option<RunUnit>,
+            /// The number of units between runs; `None` for a one-off leaderboard.
+            #[serde(default)]
+            pub run_interval: Option<i64>,
+            /// User-attribute filters; empty when none.
+            #[serde(default, deserialize_with = "null_as_default")]
+            pub user_attributes: Vec<Attribute>,
+            $($extra)*
+        }
+    };
+}
+
+/// Moves the [`Leaderboard`] fields out of a wire struct declared with [`with_leaderboard_fields!`].
+macro_rules! take_leaderboard {
+    ($wire:ident) => {
+        Leaderboard {
+            id: $wire.id,
+            name: $wire.name,
+            key: $wire.key,
+            status: $wire.status,
+            description: $wire.description,
+            rank_by: $wire.rank_by,
+            breakdown_attribute: $wire.breakdown_attribute,
+            breakdown_attributes: $wire.breakdown_attributes,
+            metric_key: $wire.metric_key,
+            metric_name: $wire.metric_name,
+            points_system_key: $wire.points_system_key,
+            points_system_name: $wire.points_system_name,
+            start: $wire.start,
+            end: $wire.end,
+            start_time: $wire.start_time,
+            end_time: $wire.end_time,
+            max_participants: $wire.max_participants,
+            run_unit: $wire.run_unit,
+            run_interval: $wire.run_interval,
+            user_attributes: $wire.user_attributes,
+        }
+    };
+}
+
+with_leaderboard_fields! {
+    /// A leaderboard definition (schema `LeaderboardResponse`; the items of `GET /leaderboards`
+    /// also carry `status`).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct Leaderboard {}
 }
 
 /// One user's place in a leaderboard (schema `LeaderboardRanking`).
@@ -132,15 +177,36 @@ pub struct LeaderboardRanking {
 
 /// A leaderboard with a page of its rankings (schema `LeaderboardResponseWithRankings`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<LeaderboardWithRankingsWire>")]
 #[non_exhaustive]
 pub struct LeaderboardWithRankings {
     /// The leaderboard.
+    // Written flat; read through the flat wire form (see `with_leaderboard_fields!`).
     #[serde(flatten)]
     pub leaderboard: Leaderboard,
     /// The rankings of the requested page, best first.
     #[serde(default, deserialize_with = "null_as_default")]
     pub rankings: Vec<LeaderboardRanking>,
+}
+
+with_leaderboard_fields! {
+    /// [`LeaderboardWithRankings`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct LeaderboardWithRankingsWire {
+        #[serde(default, deserialize_with = "null_as_default")]
+        rankings: Vec<LeaderboardRanking>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<LeaderboardWithRankingsWire>> for LeaderboardWithRankings {
+    fn from(Item(wire): Item<LeaderboardWithRankingsWire>) -> Self {
+        LeaderboardWithRankings {
+            leaderboard: take_leaderboard!(wire),
+            rankings: wire.rankings,
+        }
+    }
 }
 
 impl Deref for LeaderboardWithRankings {
@@ -152,10 +218,11 @@ impl Deref for LeaderboardWithRankings {
 
 /// A leaderboard with one user's rank and value (schema `UserLeaderboardResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<UserLeaderboardWire>")]
 #[non_exhaustive]
 pub struct UserLeaderboard {
     /// The leaderboard.
+    // Written flat; read through the flat wire form (see `with_leaderboard_fields!`).
     #[serde(flatten)]
     pub leaderboard: Leaderboard,
     /// The user's rank; `None` when not on the leaderboard.
@@ -164,6 +231,29 @@ pub struct UserLeaderboard {
     /// The user's value; `None` when not on the leaderboard.
     #[serde(default)]
     pub value: Option<f64>,
+}
+
+with_leaderboard_fields! {
+    /// [`UserLeaderboard`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserLeaderboardWire {
+        #[serde(default)]
+        rank: Option<i64>,
+        #[serde(default)]
+        value: Option<f64>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserLeaderboardWire>> for UserLeaderboard {
+    fn from(Item(wire): Item<UserLeaderboardWire>) -> Self {
+        UserLeaderboard {
+            leaderboard: take_leaderboard!(wire),
+            rank: wire.rank,
+            value: wire.value,
+        }
+    }
 }
 
 impl Deref for UserLeaderboard {
@@ -199,15 +289,47 @@ pub struct LeaderboardHistoryEntry {
 
 /// A user's rank with its daily history (schema `UserLeaderboardResponseWithHistory`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    from = "Item<UserLeaderboardWithHistoryWire>"
+)]
 #[non_exhaustive]
 pub struct UserLeaderboardWithHistory {
     /// The leaderboard and the user's current rank.
+    // Written flat; read through the flat wire form (see `with_leaderboard_fields!`).
     #[serde(flatten)]
     pub user_leaderboard: UserLeaderboard,
     /// Rank changes, oldest first.
     #[serde(default, deserialize_with = "null_as_default")]
     pub history: Vec<LeaderboardHistoryEntry>,
+}
+
+with_leaderboard_fields! {
+    /// [`UserLeaderboardWithHistory`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserLeaderboardWithHistoryWire {
+        #[serde(default)]
+        rank: Option<i64>,
+        #[serde(default)]
+        value: Option<f64>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        history: Vec<LeaderboardHistoryEntry>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserLeaderboardWithHistoryWire>> for UserLeaderboardWithHistory {
+    fn from(Item(wire): Item<UserLeaderboardWithHistoryWire>) -> Self {
+        UserLeaderboardWithHistory {
+            user_leaderboard: UserLeaderboard {
+                leaderboard: take_leaderboard!(wire),
+                rank: wire.rank,
+                value: wire.value,
+            },
+            history: wire.history,
+        }
+    }
 }
 
 impl Deref for UserLeaderboardWithHistory {
@@ -220,10 +342,11 @@ impl Deref for UserLeaderboardWithHistory {
 /// A user's rank change as sent in a `leaderboard.rank_changed` webhook
 /// (schema `WebhookUserLeaderboardResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<RankChangedLeaderboardWire>")]
 #[non_exhaustive]
 pub struct RankChangedLeaderboard {
     /// The leaderboard and the user's new rank.
+    // Written flat; read through the flat wire form (see `with_leaderboard_fields!`).
     #[serde(flatten)]
     pub user_leaderboard: UserLeaderboard,
     /// The rank before the change.
@@ -232,6 +355,37 @@ pub struct RankChangedLeaderboard {
     /// The value before the change.
     #[serde(default)]
     pub previous_value: Option<f64>,
+}
+
+with_leaderboard_fields! {
+    /// [`RankChangedLeaderboard`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RankChangedLeaderboardWire {
+        #[serde(default)]
+        rank: Option<i64>,
+        #[serde(default)]
+        value: Option<f64>,
+        #[serde(default)]
+        previous_rank: Option<i64>,
+        #[serde(default)]
+        previous_value: Option<f64>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<RankChangedLeaderboardWire>> for RankChangedLeaderboard {
+    fn from(Item(wire): Item<RankChangedLeaderboardWire>) -> Self {
+        RankChangedLeaderboard {
+            user_leaderboard: UserLeaderboard {
+                leaderboard: take_leaderboard!(wire),
+                rank: wire.rank,
+                value: wire.value,
+            },
+            previous_rank: wire.previous_rank,
+            previous_value: wire.previous_value,
+        }
+    }
 }
 
 impl Deref for RankChangedLeaderboard {
@@ -244,10 +398,11 @@ impl Deref for RankChangedLeaderboard {
 /// A leaderboard a metric event changed, with the user's rank before and after
 /// (schema `MetricEventLeaderboardResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<EventLeaderboardWire>")]
 #[non_exhaustive]
 pub struct EventLeaderboard {
     /// The leaderboard (its `start`/`end` are those of the current run).
+    // Written flat; read through the flat wire form (see `with_leaderboard_fields!`).
     #[serde(flatten)]
     pub leaderboard: Leaderboard,
     /// The user's rank after the event; `None` when not on the leaderboard.
@@ -265,6 +420,38 @@ pub struct EventLeaderboard {
     /// The user's values of the breakdown attributes.
     #[serde(default, deserialize_with = "null_as_default")]
     pub breakdown_attribute_values: Vec<Attribute>,
+}
+
+with_leaderboard_fields! {
+    /// [`EventLeaderboard`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct EventLeaderboardWire {
+        #[serde(default)]
+        rank: Option<i64>,
+        #[serde(default)]
+        previous_rank: Option<i64>,
+        #[serde(default)]
+        threshold: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        breakdown_attribute_value: Option<String>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        breakdown_attribute_values: Vec<Attribute>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<EventLeaderboardWire>> for EventLeaderboard {
+    fn from(Item(wire): Item<EventLeaderboardWire>) -> Self {
+        EventLeaderboard {
+            leaderboard: take_leaderboard!(wire),
+            rank: wire.rank,
+            previous_rank: wire.previous_rank,
+            threshold: wire.threshold,
+            breakdown_attribute_value: wire.breakdown_attribute_value,
+            breakdown_attribute_values: wire.breakdown_attribute_values,
+        }
+    }
 }
 
 impl Deref for EventLeaderboard {

@@ -7,6 +7,7 @@
 use std::ops::Deref;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use questkit_core::decode::object::Item;
 use questkit_core::serde_helpers::null_as_default;
 use questkit_core::{DateText, HasProgress, Progress};
 use serde::{Deserialize, Serialize};
@@ -257,35 +258,66 @@ pub struct PointsSystem {
     pub triggers: Vec<PointsTrigger>,
 }
 
-/// A points system as it appears in a user's points (schema `PointsResponse`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct PointsSystemInfo {
-    /// The system ID.
-    pub id: String,
-    /// The system key (missing from some Trophy examples).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// The display name.
-    pub name: String,
-    /// The description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The badge image URL.
-    #[serde(default)]
-    pub badge_url: Option<String>,
-    /// The cap on a user's points, if any.
-    #[serde(default)]
-    pub max_points: Option<f64>,
+/// Declares a struct with [`PointsSystemInfo`]'s fields followed by `$extra` ones.
+///
+/// Trophy's points schemas extend the points system's identity by a few fields each.
+/// The public models hold the points system as a field; they are read through a flat wire
+/// struct declared with this macro, in one pass, where `#[serde(flatten)]` would buffer the
+/// whole object first.
+macro_rules! with_points_system_fields {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident { $($extra:tt)* }) => {
+        $(#[$meta])*
+        $vis struct $name {
+            /// The system ID.
+            pub id: String,
+            /// The system key (missing from some Trophy examples).
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub key: Option<String>,
+            /// The display name.
+            pub name: String,
+            /// The description.
+            #[serde(default)]
+            pub description: Option<String>,
+            /// The badge image URL.
+            #[serde(default)]
+            pub badge_url: Option<String>,
+            /// The cap on a user's points, if any.
+            #[serde(default)]
+            pub max_points: Option<f64>,
+            $($extra)*
+        }
+    };
+}
+
+/// Moves the [`PointsSystemInfo`] fields out of a wire struct declared with [`with_points_system_fields!`].
+macro_rules! take_points_system {
+    ($wire:ident) => {
+        PointsSystemInfo {
+            id: $wire.id,
+            key: $wire.key,
+            name: $wire.name,
+            description: $wire.description,
+            badge_url: $wire.badge_url,
+            max_points: $wire.max_points,
+        }
+    };
+}
+
+with_points_system_fields! {
+    /// A points system as it appears in a user's points (schema `PointsResponse`).
+    #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[non_exhaustive]
+    pub struct PointsSystemInfo {}
 }
 
 /// A user's points in one system with recent awards (schema `GetUserPointsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<UserPointsWire>")]
 #[non_exhaustive]
 pub struct UserPoints {
     /// The points system.
+    // Written flat; read through the flat wire form (see `with_points_system_fields!`).
     #[serde(flatten)]
     pub system: PointsSystemInfo,
     /// The user's total.
@@ -297,6 +329,32 @@ pub struct UserPoints {
     /// The most recent awards, newest first.
     #[serde(default, deserialize_with = "null_as_default")]
     pub awards: Vec<PointsAward>,
+}
+
+with_points_system_fields! {
+    /// [`UserPoints`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct UserPointsWire {
+        #[serde(default)]
+        total: i64,
+        #[serde(default)]
+        level: Option<PointsLevel>,
+        #[serde(default, deserialize_with = "null_as_default")]
+        awards: Vec<PointsAward>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<UserPointsWire>> for UserPoints {
+    fn from(Item(wire): Item<UserPointsWire>) -> Self {
+        UserPoints {
+            system: take_points_system!(wire),
+            total: wire.total,
+            level: wire.level,
+            awards: wire.awards,
+        }
+    }
 }
 
 impl Deref for UserPoints {
@@ -334,10 +392,11 @@ impl HasProgress for UserPoints {
 /// A user's points after a metric event or achievement completion
 /// (schema `MetricEventPointsResponse`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<EventPointsWire>")]
 #[non_exhaustive]
 pub struct EventPoints {
     /// The points system.
+    // Written flat; read through the flat wire form (see `with_points_system_fields!`).
     #[serde(flatten)]
     pub system: PointsSystemInfo,
     /// The user's new total.
@@ -354,6 +413,35 @@ pub struct EventPoints {
     pub awards: Vec<PointsAward>,
 }
 
+with_points_system_fields! {
+    /// [`EventPoints`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct EventPointsWire {
+        #[serde(default)]
+        total: i64,
+        #[serde(default)]
+        level: Option<PointsLevel>,
+        #[serde(default)]
+        added: i64,
+        #[serde(default, deserialize_with = "null_as_default")]
+        awards: Vec<PointsAward>,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<EventPointsWire>> for EventPoints {
+    fn from(Item(wire): Item<EventPointsWire>) -> Self {
+        EventPoints {
+            system: take_points_system!(wire),
+            total: wire.total,
+            level: wire.level,
+            added: wire.added,
+            awards: wire.awards,
+        }
+    }
+}
+
 impl Deref for EventPoints {
     type Target = PointsSystemInfo;
     fn deref(&self) -> &PointsSystemInfo {
@@ -364,15 +452,36 @@ impl Deref for EventPoints {
 /// A points system with only the user's total (the `points` of a `points.level_changed`
 /// webhook).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "Item<PointsTotalWire>")]
 #[non_exhaustive]
 pub struct PointsTotal {
     /// The points system.
+    // Written flat; read through the flat wire form (see `with_points_system_fields!`).
     #[serde(flatten)]
     pub system: PointsSystemInfo,
     /// The user's total.
     #[serde(default)]
     pub total: i64,
+}
+
+with_points_system_fields! {
+    /// [`PointsTotal`] as it arrives: every field at one level.
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct PointsTotalWire {
+        #[serde(default)]
+        total: i64,
+    }
+}
+
+/// Read from a JSON object only, as a flattened model was: never an array by position.
+impl From<Item<PointsTotalWire>> for PointsTotal {
+    fn from(Item(wire): Item<PointsTotalWire>) -> Self {
+        PointsTotal {
+            system: take_points_system!(wire),
+            total: wire.total,
+        }
+    }
 }
 
 impl Deref for PointsTotal {
