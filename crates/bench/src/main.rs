@@ -5,6 +5,7 @@
 //! ```text
 //! questkit-bench [--rounds R] [--calls N] [--cases a,b,..] [--quick] [--no-pin]
 //! questkit-bench calls --side questkit|hand --case CASE --n N [--concurrency C] [--tracing]
+//! questkit-bench decodes --side questkit|hand --case CASE --n N
 //! questkit-bench serve
 //! ```
 //!
@@ -17,7 +18,9 @@
 //! ratios and of the per-round differences.
 //!
 //! `calls` makes `N` calls of one kind inside `measured_calls`, for callgrind
-//! (`scripts/bench-instructions`); `serve` is the server process the other modes start.
+//! (`scripts/bench-instructions`); `decodes` decodes the case's body `N` times inside
+//! `measured_decodes`, no HTTP (`scripts/bench-instructions --decode`); `serve` is the server
+//! process the other modes start.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -37,6 +40,7 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("serve") => server::run_process().map_err(BoxError::from),
         Some("calls") => calls_mode(&args[1..]),
+        Some("decodes") => decodes_mode(&args[1..]),
         _ => table_mode(&args),
     };
     if let Err(err) = result {
@@ -120,6 +124,44 @@ fn measured_calls(
     concurrency: usize,
 ) -> Result<(), BoxError> {
     rt.block_on(run_calls(clients.clone(), side, case, calls, concurrency))
+}
+
+/// The decodes callgrind measures (`--toggle-collect=*measured_decodes*`).
+#[inline(never)]
+fn measured_decodes(
+    decode: &dyn Fn(&questkit_core::RawResponse) -> Result<usize, BoxError>,
+    raw: &questkit_core::RawResponse,
+    n: usize,
+) -> Result<(), BoxError> {
+    for _ in 0..n {
+        black_box(decode(black_box(raw))?);
+    }
+    Ok(())
+}
+
+/// `N` decodes of one case's body by one side, for instruction counts of decoding alone.
+fn decodes_mode(args: &[String]) -> Result<(), BoxError> {
+    let side = flag(args, "--side")
+        .and_then(Side::from_id)
+        .ok_or("--side questkit|hand is required")?;
+    let case = flag(args, "--case")
+        .and_then(Case::from_id)
+        .ok_or("--case is required (trophy-metric, trophy-achievements, ...)")?;
+    let n = number(args, "--n", 1000)?;
+    // No request is sent: the clients only build the call values whose decoders run.
+    let clients = Clients::new(std::net::SocketAddr::from(([127, 0, 0, 1], 9)))?;
+    let raw = questkit_bench::clients::response(case);
+    let decode: questkit_bench::clients::QuestkitDecode = match side {
+        Side::Questkit => clients.questkit_decoder(case),
+        Side::Hand => Box::new(move |raw| questkit_bench::clients::hand_decode(case, &raw.body)),
+    };
+    // Warm up: lazy statics set, the allocator's free lists filled.
+    for _ in 0..20 {
+        black_box(decode(&raw)?);
+    }
+    measured_decodes(&*decode, &raw, n)?;
+    println!("{} {} decodes of {}", n, side.id(), case.id());
+    Ok(())
 }
 
 fn calls_mode(args: &[String]) -> Result<(), BoxError> {
