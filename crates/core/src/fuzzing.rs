@@ -124,7 +124,11 @@ pub fn has_repeated_keys(input: &[u8]) -> bool {
             d.deserialize_any(Walk)
         }
     }
-    let mut de = serde_json::Deserializer::from_slice(input);
+    // A model skips the fields it does not know without checking their text, so a document it
+    // read may hold bytes that are not UTF-8 inside such a string: walk it with those bytes
+    // replaced (they can only be inside strings), or the walk would stop there and miss a key.
+    let text = String::from_utf8_lossy(input);
+    let mut de = serde_json::Deserializer::from_str(&text);
     serde::de::DeserializeSeed::deserialize(WalkSeed, &mut de).unwrap_or(false)
 }
 
@@ -298,6 +302,8 @@ mod tests {
         assert!(has_repeated_keys(br#"[{"x": {"b": 1, "b": 1}}]"#));
         assert!(!has_repeated_keys(br#"{"a": {"a": 1}, "b": [{"a": 2}]}"#));
         assert!(!has_repeated_keys(b"not json"));
+        // Bytes that are not UTF-8 inside a string do not hide a repeated key after them.
+        assert!(has_repeated_keys(b"{\"x\": \"\x81\", \"a\": 1, \"a\": 2}"));
     }
 
     #[test]
