@@ -493,6 +493,19 @@ async fn a_failing_signer_stops_the_call_before_sending() {
 }
 
 #[tokio::test]
+async fn a_fixed_signature_a_header_cannot_carry_is_refused_when_building() {
+    let mock = GoalsMock::start().await;
+    let err = base(&mock)
+        .access_token(DEMO_ACCESS_TOKEN)
+        .signature("line\nbreak")
+        .build()
+        .unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(!err.to_string().contains("line"), "{err}");
+    assert!(mock.received_requests().await.is_empty());
+}
+
+#[tokio::test]
 async fn without_a_signature_the_mock_refuses_with_403() {
     let mock = GoalsMock::start().await;
     let goals = base(&mock)
