@@ -476,11 +476,16 @@ impl<T> Request<T> {
     }
 
     /// Sends the request and decodes the body.
-    pub async fn send(self) -> Result<T> {
+    // Not an `async fn`, nor is `send_raw`: an async fn keeps its arguments for its whole life,
+    // so each layer would hold its own copy of the request beside the inner future (and an
+    // `async` block awaiting a captured future holds it twice). Built from the inner future
+    // with a combinator, the call's future holds the request once.
+    pub fn send(self) -> impl Future<Output = Result<T>> + Send {
+        use futures::FutureExt;
         let decoder = self.decoder;
         let sensitive = self.sensitive;
-        let raw = self.send_raw().await?;
-        decode_with(decoder, sensitive, &raw)
+        self.send_raw()
+            .map(move |raw| decode_with(decoder, sensitive, &raw?))
     }
 
     /// Decodes a success response the way this call does when it is sent (its decoder, and a
@@ -493,7 +498,7 @@ impl<T> Request<T> {
     /// Sends the request and returns the undecoded success response (status, headers,
     /// request id, body): the escape hatch for fields the models do not have yet. An error
     /// status is still an [`Error::Api`].
-    pub async fn send_raw(self) -> Result<RawResponse> {
+    pub fn send_raw(self) -> impl Future<Output = Result<RawResponse>> + Send {
         let span = if self.sensitive {
             tracing::info_span!(
                 "questkit.request",
@@ -513,7 +518,7 @@ impl<T> Request<T> {
                 attempts = tracing::field::Empty,
             )
         };
-        self.execute().instrument(span).await
+        self.execute().instrument(span)
     }
 
     /// The URL this request will be sent to (base URL, encoded path, query).
