@@ -126,6 +126,17 @@ fn measured_calls(
     rt.block_on(run_calls(clients.clone(), side, case, calls, concurrency))
 }
 
+/// The `--side` and `--case` of the `calls` and `decodes` modes.
+fn side_and_case(args: &[String]) -> Result<(Side, Case), BoxError> {
+    let side = flag(args, "--side")
+        .and_then(Side::from_id)
+        .ok_or("--side questkit|hand is required")?;
+    let case = flag(args, "--case")
+        .and_then(Case::from_id)
+        .ok_or("--case is required (trophy-metric, trophy-achievements, ...)")?;
+    Ok((side, case))
+}
+
 /// The decodes callgrind measures (`--toggle-collect=*measured_decodes*`).
 #[inline(never)]
 fn measured_decodes(
@@ -141,12 +152,7 @@ fn measured_decodes(
 
 /// `N` decodes of one case's body by one side, for instruction counts of decoding alone.
 fn decodes_mode(args: &[String]) -> Result<(), BoxError> {
-    let side = flag(args, "--side")
-        .and_then(Side::from_id)
-        .ok_or("--side questkit|hand is required")?;
-    let case = flag(args, "--case")
-        .and_then(Case::from_id)
-        .ok_or("--case is required (trophy-metric, trophy-achievements, ...)")?;
+    let (side, case) = side_and_case(args)?;
     let n = number(args, "--n", 1000)?;
     // No request is sent: the clients only build the call values whose decoders run.
     let clients = Clients::new(std::net::SocketAddr::from(([127, 0, 0, 1], 9)))?;
@@ -165,12 +171,7 @@ fn decodes_mode(args: &[String]) -> Result<(), BoxError> {
 }
 
 fn calls_mode(args: &[String]) -> Result<(), BoxError> {
-    let side = flag(args, "--side")
-        .and_then(Side::from_id)
-        .ok_or("--side questkit|hand is required")?;
-    let case = flag(args, "--case")
-        .and_then(Case::from_id)
-        .ok_or("--case is required (trophy-metric, trophy-achievements, ...)")?;
+    let (side, case) = side_and_case(args)?;
     let n = number(args, "--n", 1000)?;
     let concurrency = number(args, "--concurrency", 1)?;
     let exe = std::env::current_exe()?;
