@@ -348,10 +348,26 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
 
     // Rows without a subscriber first: once a subscriber has been set, tracing's callsites
     // stay registered and every later row would pay for the check.
+    let subscribers: &[bool] = match flag(args, "--subscriber") {
+        None | Some("both") => &[false, true],
+        Some("none") => &[false],
+        Some("info") => &[true],
+        Some(other) => return Err(format!("--subscriber: none, info or both, not {other}").into()),
+    };
+    let concurrencies: Vec<usize> = match flag(args, "--concurrency") {
+        Some(list) => list
+            .split(',')
+            .map(|c| {
+                c.parse()
+                    .map_err(|_| format!("--concurrency: not a number: {c}"))
+            })
+            .collect::<Result<_, _>>()?,
+        None => vec![1, 64],
+    };
     let mut rows = Vec::new();
-    for tracing in [false, true] {
+    for &tracing in subscribers {
         for &case in &cases {
-            for concurrency in [1, 64] {
+            for &concurrency in &concurrencies {
                 let calls = calls_for(concurrency);
                 eprintln!(
                     "measuring {} c={concurrency} tracing={} ({rounds} rounds of {calls} calls per side)",
