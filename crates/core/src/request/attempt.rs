@@ -3,6 +3,9 @@
 // This module reads network input: no indexing or unchecked arithmetic that could panic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+use std::borrow::Cow;
+use std::future::Future;
+
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, StatusCode};
@@ -31,7 +34,7 @@ impl<T> Request<T> {
         due: Option<tokio::time::Instant>,
     ) -> Result<RawResponse> {
         let mut hop = Hop {
-            url: url.clone(),
+            url: Cow::Borrowed(url),
             method: self.method.clone(),
             body: self.body.clone(),
             trusted: true,
@@ -72,7 +75,7 @@ impl<T> Request<T> {
     /// The OpenTelemetry client span of one physical request: the method and path template,
     /// the server, the resend count. Never the filled path, query or full URL (they hold user
     /// IDs and other personal data). A sensitive call has none.
-    fn client_span(&self, hop: &Hop, resends: u32) -> tracing::Span {
+    fn client_span(&self, hop: &Hop<'_>, resends: u32) -> tracing::Span {
         if self.sensitive {
             return tracing::Span::none();
         }
@@ -95,14 +98,44 @@ impl<T> Request<T> {
     }
 
     /// Sends one physical request; a redirect comes back as its target.
-    async fn send_hop(
-        &self,
-        hop: &Hop,
+    // Not an `async fn` (it would copy its arguments into its future), and the response is
+    // only ever moved in the block, never borrowed: a borrowed local stays in the future's
+    // layout beside the body reader that took it over.
+    fn send_hop<'a>(
+        &'a self,
+        hop: &'a Hop<'_>,
         token: Option<&SecretString>,
         idempotency: Option<&(HeaderName, HeaderValue)>,
         signature: &[(HeaderName, HeaderValue)],
         due: Option<tokio::time::Instant>,
-    ) -> Result<HopResult> {
+    ) -> impl Future<Output = Result<HopResult>> + Send + 'a {
+        let pending = self.prepare(hop, token, idempotency, signature, due);
+        let limit = self.transport.inner.max_body;
+        // Each `?` and `match` ends before the next `.await`: their temporaries would
+        // otherwise be kept in the future across it.
+        async move {
+            let pending = pending?;
+            let response = pending.await.map_err(Error::from_reqwest)?;
+            let response = match redirect_of(response, &hop.url)? {
+                Answer::Redirect(redirect) => return Ok(HopResult::Redirect(redirect)),
+                Answer::Response(response) => response,
+            };
+            read_response(response, limit)
+                .await
+                .map(HopResult::Response)
+        }
+    }
+
+    /// The HTTP request of one hop, sent: its timeout (never past the call's deadline) and
+    /// headers (credentials only to the trusted origin).
+    fn prepare(
+        &self,
+        hop: &Hop<'_>,
+        token: Option<&SecretString>,
+        idempotency: Option<&(HeaderName, HeaderValue)>,
+        signature: &[(HeaderName, HeaderValue)],
+        due: Option<tokio::time::Instant>,
+    ) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<T>> {
         let inner = &self.transport.inner;
         let mut timeout = self.timeout.unwrap_or(inner.timeout);
         if let Some(due) = due {
@@ -115,7 +148,7 @@ impl<T> Request<T> {
         }
         let mut builder = inner
             .http
-            .request(hop.method.clone(), hop.url.clone())
+            .request(hop.method.clone(), hop.url.as_ref().clone())
             .timeout(timeout);
         // A call's own header replaces the client's header of the same name.
         let client_headers = inner
@@ -146,23 +179,11 @@ impl<T> Request<T> {
                 .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                 .body(bytes.clone());
         }
-        let response = builder.send().await.map_err(Error::from_reqwest)?;
-        let status = response.status();
-        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-            if let Some(url) = redirect_target(&hop.url, response.headers())? {
-                return Ok(HopResult::Redirect(Redirect {
-                    url,
-                    status: status.as_u16(),
-                }));
-            }
-        }
-        read_response(response, inner.max_body)
-            .await
-            .map(HopResult::Response)
+        Ok(builder.send())
     }
 
     /// The next hop of a redirect, or why it is refused.
-    fn follow(&self, hop: Hop, next: Redirect) -> Result<Hop> {
+    fn follow<'u>(&self, hop: Hop<'u>, next: Redirect) -> Result<Hop<'u>> {
         let mut trusted = hop.trusted;
         if next.url.origin() != self.transport.inner.base.origin() {
             // A body is resent on 307/308: a login's password, a key creation's payload.
@@ -187,7 +208,7 @@ impl<T> Request<T> {
             (hop.method, hop.body)
         };
         Ok(Hop {
-            url: next.url,
+            url: Cow::Owned(next.url),
             method,
             body,
             trusted,
@@ -195,9 +216,9 @@ impl<T> Request<T> {
     }
 }
 
-/// One physical request of an attempt.
-struct Hop {
-    url: Url,
+/// One physical request of an attempt (the first one borrows the call's URL).
+struct Hop<'u> {
+    url: Cow<'u, Url>,
     method: Method,
     body: Option<Bytes>,
     /// Whether credentials go with it (false once a redirect left the base origin).
@@ -207,6 +228,12 @@ struct Hop {
 enum HopResult {
     Response(RawResponse),
     Redirect(Redirect),
+}
+
+/// A response: a redirect to follow, or the answer.
+enum Answer {
+    Redirect(Redirect),
+    Response(reqwest::Response),
 }
 
 struct Redirect {
@@ -222,6 +249,21 @@ impl std::fmt::Display for SpanName<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.0, self.1)
     }
+}
+
+/// Tells a redirect to follow from the answer (taking the response by value keeps it out
+/// of the hop's future while its body is read).
+fn redirect_of(response: reqwest::Response, current: &Url) -> Result<Answer> {
+    let status = response.status();
+    if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+        if let Some(url) = redirect_target(current, response.headers())? {
+            return Ok(Answer::Redirect(Redirect {
+                url,
+                status: status.as_u16(),
+            }));
+        }
+    }
+    Ok(Answer::Response(response))
 }
 
 fn redirect_target(current: &Url, headers: &HeaderMap) -> Result<Option<Url>> {

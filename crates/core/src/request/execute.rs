@@ -3,6 +3,7 @@
 // This module reads network input: no indexing or unchecked arithmetic that could panic on it.
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -20,10 +21,28 @@ impl<T> Request<T> {
     /// more timer: every physical request's timeout is cut to the time left, retries never
     /// wait past it (the retry policy), and the rarer waits (a rate-limit permit, a token, a
     /// 429 pause) are bounded by it.
-    pub(super) async fn execute(mut self) -> Result<RawResponse> {
-        if let Some(err) = self.take_invalid() {
-            return Err(err);
+    // Not an `async fn`: an async fn copies its arguments into its body, so the call's future
+    // would hold the request twice. The block below holds it once.
+    #[allow(clippy::manual_async_fn)] // on purpose, see above
+    pub(super) fn execute(mut self) -> impl Future<Output = Result<RawResponse>> + Send {
+        async move {
+            if let Some(err) = self.take_invalid() {
+                return Err(err);
+            }
+            let result = self.run().await;
+            if let Err(err) = &result {
+                let span = tracing::Span::current();
+                if let Some(status) = err.status() {
+                    span.record("status", status.as_u16());
+                }
+                span.record("attempts", err.attempts());
+            }
+            result
         }
+    }
+
+    /// The retry policy of this call: the client's, with the call's own overrides.
+    fn policy(&self) -> RetryPolicy {
         let mut policy = self.transport.inner.retry;
         if let Some(n) = self.max_retries {
             policy.max_retries = n;
@@ -31,45 +50,29 @@ impl<T> Request<T> {
         if let Some(deadline) = self.deadline {
             policy.deadline = Some(deadline);
         }
-        let due = policy.deadline.and_then(|deadline| {
+        policy
+    }
+
+    /// The attempts of a call, with rate-limit permits, token refresh and retries.
+    ///
+    /// Only the attempt itself is awaited on the common path; what a failed attempt means is
+    /// worked out by [`Request::assess`] outside the future, so that the call's future stays
+    /// small (it is copied into the box of `.await` on every call).
+    async fn run(&self) -> Result<RawResponse> {
+        let due = self.policy().deadline.and_then(|deadline| {
             tokio::time::Instant::now()
                 .checked_add(deadline)
                 .map(|at| Due { at, deadline })
         });
-        let result = self.run(policy, due).await;
-        if let Err(err) = &result {
-            let span = tracing::Span::current();
-            if let Some(status) = err.status() {
-                span.record("status", status.as_u16());
-            }
-            span.record("attempts", err.attempts());
-        }
-        result
-    }
-
-    /// The attempts of a call, with rate-limit permits, token refresh and retries; `due` is
-    /// when the deadline passes, `attempts` counts the attempts for the deadline's error.
-    async fn run(&self, policy: RetryPolicy, due: Option<Due>) -> Result<RawResponse> {
         let url = self.build_url()?;
         let inner = &self.transport.inner;
-        let idempotency = match &self.idempotency {
-            Some((name, key)) => {
-                let key = key
-                    .clone()
-                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-                let value = HeaderValue::from_str(&key).map_err(|_| {
-                    Error::invalid_input("the idempotency key holds invalid characters")
-                })?;
-                Some((name.clone(), value))
-            }
-            None => None,
-        };
+        let idempotency = self.idempotency_to_send()?;
         let signature = match inner.signer.as_ref().filter(|_| self.use_signer) {
             Some(signer) => self.signature(signer.as_ref(), &url)?,
             None => Vec::new(),
         };
-        let source = inner.auth.source.clone().filter(|_| self.use_token_source);
-        let mut token = match &source {
+        let source = inner.auth.source.as_ref().filter(|_| self.use_token_source);
+        let mut token = match source {
             Some(source) => Some(within(due, 0, source.token(&self.transport)).await?),
             None => None,
         };
@@ -104,89 +107,45 @@ impl<T> Request<T> {
                     due.map(|d| d.at),
                 )
                 .await;
-            // A request cut short by the deadline ends the call.
-            let result = match (result, due) {
-                (Err(Error::Timeout { .. }), Some(due)) if due.passed() => {
-                    return Err(due.exceeded(count));
-                }
-                (result, _) => result,
-            };
-            let latency_ms = millis(attempt_started.elapsed());
-            let (error, outcome) = match result {
-                Ok(mut raw) if raw.status.is_success() => {
-                    raw.attempts = count;
-                    let span = tracing::Span::current();
-                    span.record("status", raw.status.as_u16());
-                    span.record("attempts", count);
-                    if traced {
-                        tracing::debug!(
-                            attempt = count,
-                            status = raw.status.as_u16(),
-                            latency_ms,
-                            "response"
-                        );
-                    }
-                    return Ok(raw);
-                }
-                Ok(raw) => {
-                    if traced {
-                        tracing::debug!(
-                            attempt = count,
-                            status = raw.status.as_u16(),
-                            latency_ms,
-                            "error response"
-                        );
-                    }
-                    if raw.status == StatusCode::UNAUTHORIZED && !refreshed {
-                        if let (Some(source), Some(rejected)) = (&source, &token) {
+            let can_refresh = !refreshed && source.is_some() && token.is_some();
+            let (error, outcome) =
+                match self.assess(result, count, attempt_started, due, can_refresh) {
+                    Assessed::Done(raw) => return Ok(raw),
+                    Assessed::Stop(error) => return Err(error),
+                    Assessed::Refresh => {
+                        if let (Some(source), Some(rejected)) = (source, &token) {
                             // A token refresh is not a retry: it does not count against the budget.
                             refreshed = true;
                             count = count.saturating_sub(1);
                             let refresh = source.refresh(&self.transport, rejected);
                             token = Some(within(due, count, refresh).await?);
-                            continue;
+                        }
+                        continue;
+                    }
+                    Assessed::Failed { error, outcome } => (error, outcome),
+                };
+            if let (
+                Some(limiter),
+                Some(Outcome::Status {
+                    status,
+                    retry_after,
+                }),
+            ) = (limiter, outcome)
+            {
+                if status == StatusCode::TOO_MANY_REQUESTS {
+                    // Everyone sharing the bucket waits; a limiter that cannot record the
+                    // pause still lets this call report its 429.
+                    let pause = limiter.pause(self.bucket, retry_after);
+                    if let Err(err) = within(due, count, pause).await {
+                        if traced {
+                            tracing::debug!(bucket = self.bucket, error = %err, "pause not recorded");
                         }
                     }
-                    let mut api = ApiError::from_response(
-                        raw.status,
-                        &raw.headers,
-                        &raw.body,
-                        inner.error_parser,
-                    );
-                    if self.sensitive {
-                        api.redact_body();
-                    }
-                    if let (Some(limiter), StatusCode::TOO_MANY_REQUESTS) = (limiter, raw.status) {
-                        // Everyone sharing the bucket waits; a limiter that cannot record the
-                        // pause still lets this call report its 429.
-                        let pause = limiter.pause(self.bucket, api.retry_after);
-                        if let Err(err) = within(due, count, pause).await {
-                            if traced {
-                                tracing::debug!(bucket = self.bucket, error = %err, "pause not recorded");
-                            }
-                        }
-                    }
-                    let outcome = Outcome::Status {
-                        status: api.status,
-                        retry_after: api.retry_after,
-                    };
-                    (Error::from(api), Some(outcome))
                 }
-                Err(err) => {
-                    if traced {
-                        tracing::debug!(attempt = count, latency_ms, error = %err, "attempt failed");
-                    }
-                    let outcome = match &err {
-                        Error::Connect { .. } => Some(Outcome::Connect),
-                        Error::Timeout { .. } => Some(Outcome::Timeout),
-                        Error::Transport { .. } => Some(Outcome::Transport),
-                        _ => None,
-                    };
-                    (err, outcome)
-                }
-            };
+            }
             let decision = match outcome {
-                Some(outcome) => policy.decide(
+                // The policy is rebuilt here rather than kept: the future stays smaller.
+                Some(outcome) => self.policy().decide(
                     Attempt {
                         number: count,
                         method: &self.method,
@@ -223,6 +182,103 @@ impl<T> Request<T> {
         }
     }
 
+    /// The idempotency header of this call, its key generated now when none was given.
+    fn idempotency_to_send(&self) -> Result<Option<(HeaderName, HeaderValue)>> {
+        let Some((name, key)) = &self.idempotency else {
+            return Ok(None);
+        };
+        let key = key
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let value = HeaderValue::from_str(&key)
+            .map_err(|_| Error::invalid_input("the idempotency key holds invalid characters"))?;
+        Ok(Some((name.clone(), value)))
+    }
+
+    /// What the result of attempt number `count` means for the call: its answer, a token to
+    /// refresh, or an error and how it may be retried. Traces the attempt.
+    fn assess(
+        &self,
+        result: Result<RawResponse>,
+        count: u32,
+        attempt_started: Instant,
+        due: Option<Due>,
+        can_refresh: bool,
+    ) -> Assessed {
+        let traced = !self.sensitive;
+        // A request cut short by the deadline ends the call.
+        let result = match (result, due) {
+            (Err(Error::Timeout { .. }), Some(due)) if due.passed() => {
+                return Assessed::Stop(due.exceeded(count));
+            }
+            (result, _) => result,
+        };
+        let latency_ms = millis(attempt_started.elapsed());
+        match result {
+            Ok(mut raw) if raw.status.is_success() => {
+                raw.attempts = count;
+                let span = tracing::Span::current();
+                span.record("status", raw.status.as_u16());
+                span.record("attempts", count);
+                if traced {
+                    tracing::debug!(
+                        attempt = count,
+                        status = raw.status.as_u16(),
+                        latency_ms,
+                        "response"
+                    );
+                }
+                Assessed::Done(raw)
+            }
+            Ok(raw) => {
+                if traced {
+                    tracing::debug!(
+                        attempt = count,
+                        status = raw.status.as_u16(),
+                        latency_ms,
+                        "error response"
+                    );
+                }
+                if raw.status == StatusCode::UNAUTHORIZED && can_refresh {
+                    return Assessed::Refresh;
+                }
+                let inner = &self.transport.inner;
+                let mut api = ApiError::from_response(
+                    raw.status,
+                    &raw.headers,
+                    &raw.body,
+                    inner.error_parser,
+                );
+                if self.sensitive {
+                    api.redact_body();
+                }
+                let outcome = Outcome::Status {
+                    status: api.status,
+                    retry_after: api.retry_after,
+                };
+                Assessed::Failed {
+                    error: Error::from(api),
+                    outcome: Some(outcome),
+                }
+            }
+            Err(err) => {
+                if traced {
+                    tracing::debug!(attempt = count, latency_ms, error = %err, "attempt failed");
+                }
+                let outcome = match &err {
+                    Error::Connect { .. } => Some(Outcome::Connect),
+                    Error::Timeout { .. } => Some(Outcome::Timeout),
+                    Error::Transport { .. } => Some(Outcome::Transport),
+                    _ => None,
+                };
+                Assessed::Failed {
+                    error: err,
+                    outcome,
+                }
+            }
+        }
+    }
+
     /// Asks the signer for this call's headers, marked sensitive.
     fn signature(
         &self,
@@ -241,6 +297,21 @@ impl<T> Request<T> {
         }
         Ok(headers)
     }
+}
+
+/// What one attempt's result means for the call.
+enum Assessed {
+    /// A success: the call's answer.
+    Done(RawResponse),
+    /// The call ends with this error (its deadline passed).
+    Stop(Error),
+    /// A 401 with a token that can be refreshed once: refresh it and try again.
+    Refresh,
+    /// The attempt failed; `outcome` says how it may be retried (`None`: not at all).
+    Failed {
+        error: Error,
+        outcome: Option<Outcome>,
+    },
 }
 
 /// When a call's deadline passes.

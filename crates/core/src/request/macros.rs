@@ -73,14 +73,19 @@ macro_rules! call {
             }
 
             /// Sends the call and decodes the response.
-            pub async fn send(self) -> $crate::Result<$output> {
-                self.inner.send().await
+            pub fn send(
+                self,
+            ) -> impl ::std::future::Future<Output = $crate::Result<$output>> + Send {
+                self.inner.send()
             }
 
             /// Sends the call and returns the raw success response (status, headers, request
             /// id, body), for fields the models do not have yet.
-            pub async fn send_raw(self) -> $crate::Result<$crate::RawResponse> {
-                self.inner.send_raw().await
+            pub fn send_raw(
+                self,
+            ) -> impl ::std::future::Future<Output = $crate::Result<$crate::RawResponse>> + Send
+            {
+                self.inner.send_raw()
             }
 
             /// The underlying request (method, path, query, body).

@@ -3,6 +3,7 @@
 #![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::borrow::Cow;
+use std::future::Future;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::StatusCode;
@@ -13,53 +14,57 @@ use crate::error::{DecodeError, Error, Result};
 
 /// Reads the body in chunks, failing as soon as it passes `limit`: a huge body is never
 /// buffered whole.
-pub(super) async fn read_response(
+// Not an `async fn`: it would copy the response into its future a second time.
+#[allow(clippy::manual_async_fn)] // on purpose, see above
+pub(super) fn read_response(
     mut response: reqwest::Response,
     limit: usize,
-) -> Result<RawResponse> {
-    let status = response.status();
-    if response
-        .content_length()
-        .is_some_and(|len| len > limit as u64)
-    {
-        return Err(Error::BodyTooLarge { limit });
-    }
-    let headers = std::mem::take(response.headers_mut());
-    let mut first: Option<Bytes> = None;
-    let mut rest: Option<BytesMut> = None;
-    let mut total = 0usize;
-    while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
-        total = total.saturating_add(chunk.len());
-        if total > limit {
+) -> impl Future<Output = Result<RawResponse>> + Send {
+    async move {
+        let status = response.status();
+        if response
+            .content_length()
+            .is_some_and(|len| len > limit as u64)
+        {
             return Err(Error::BodyTooLarge { limit });
         }
-        // Most bodies arrive in one chunk: keep it as is, copy only when a second one comes.
-        match (&mut first, &mut rest) {
-            (None, None) => first = Some(chunk),
-            (Some(head), None) => {
-                let mut buf =
-                    BytesMut::with_capacity(total.max(head.len().saturating_mul(2)).min(limit));
-                buf.extend_from_slice(head);
-                buf.extend_from_slice(&chunk);
-                first = None;
-                rest = Some(buf);
+        let headers = std::mem::take(response.headers_mut());
+        let mut first: Option<Bytes> = None;
+        let mut rest: Option<BytesMut> = None;
+        let mut total = 0usize;
+        while let Some(chunk) = response.chunk().await.map_err(Error::from_reqwest)? {
+            total = total.saturating_add(chunk.len());
+            if total > limit {
+                return Err(Error::BodyTooLarge { limit });
             }
-            (_, Some(buf)) => buf.extend_from_slice(&chunk),
+            // Most bodies arrive in one chunk: keep it as is, copy only when a second one comes.
+            match (&mut first, &mut rest) {
+                (None, None) => first = Some(chunk),
+                (Some(head), None) => {
+                    let mut buf =
+                        BytesMut::with_capacity(total.max(head.len().saturating_mul(2)).min(limit));
+                    buf.extend_from_slice(head);
+                    buf.extend_from_slice(&chunk);
+                    first = None;
+                    rest = Some(buf);
+                }
+                (_, Some(buf)) => buf.extend_from_slice(&chunk),
+            }
         }
+        let body = match (first, rest) {
+            (_, Some(buf)) => buf.freeze(),
+            (Some(head), None) => head,
+            (None, None) => Bytes::new(),
+        };
+        let request_id = crate::request_id(&headers);
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+            request_id,
+            attempts: 1,
+        })
     }
-    let body = match (first, rest) {
-        (_, Some(buf)) => buf.freeze(),
-        (Some(head), None) => head,
-        (None, None) => Bytes::new(),
-    };
-    let request_id = crate::request_id(&headers);
-    Ok(RawResponse {
-        status,
-        headers,
-        body,
-        request_id,
-        attempts: 1,
-    })
 }
 
 /// A success response as it came: the escape hatch for what the models do not cover.
