@@ -28,6 +28,9 @@ pub enum Side {
     Hand,
     /// questkit.
     Questkit,
+    /// A second, independent hand-written client: compared with the first, it shows the
+    /// noise floor of the measurement (a ratio near 1.00 is what the setup can tell apart).
+    Control,
 }
 
 impl Side {
@@ -36,12 +39,13 @@ impl Side {
         match self {
             Side::Hand => "hand",
             Side::Questkit => "questkit",
+            Side::Control => "control",
         }
     }
 
     /// The side with this name.
     pub fn from_id(id: &str) -> Option<Side> {
-        [Side::Hand, Side::Questkit]
+        [Side::Hand, Side::Questkit, Side::Control]
             .into_iter()
             .find(|s| s.id() == id)
     }
@@ -54,6 +58,7 @@ pub struct Clients {
     goals: Goals,
     giftoin: Giftoin,
     hand: HandClients,
+    control: HandClients,
 }
 
 /// The hand-written clients: one `reqwest::Client` per API with its headers set once.
@@ -90,23 +95,15 @@ impl Clients {
             .api_key(KEY)
             .base_url(format!("{origin}{}", base::GIFTOIN))
             .build()?;
-        let hand = HandClients {
-            trophy: hand_client(&[("x-api-key", KEY)])?,
-            nudj: hand_client(&[("x-api-token", KEY), ("accept", "application/json")])?,
-            goals: hand_client(&[
-                ("apikey", KEY),
-                ("authorization", "Bearer bench-access-token"),
-                ("api-signature", "bench-signature"),
-            ])?,
-            giftoin: hand_client(&[("x-gft-api-key", KEY), ("accept", "application/json")])?,
-            origin,
-        };
+        let hand = HandClients::new(&origin)?;
+        let control = HandClients::new(&origin)?;
         Ok(Clients {
             trophy,
             nudj,
             goals,
             giftoin,
             hand,
+            control,
         })
     }
 
@@ -115,6 +112,7 @@ impl Clients {
         match side {
             Side::Questkit => self.questkit(case).await,
             Side::Hand => self.hand.call(case).await,
+            Side::Control => self.control.call(case).await,
         }
     }
 
@@ -148,6 +146,21 @@ impl Clients {
 }
 
 impl HandClients {
+    /// Hand-written clients for the server at `origin`, with their own connection pools.
+    fn new(origin: &str) -> Result<HandClients, BoxError> {
+        Ok(HandClients {
+            trophy: hand_client(&[("x-api-key", KEY)])?,
+            nudj: hand_client(&[("x-api-token", KEY), ("accept", "application/json")])?,
+            goals: hand_client(&[
+                ("apikey", KEY),
+                ("authorization", "Bearer bench-access-token"),
+                ("api-signature", "bench-signature"),
+            ])?,
+            giftoin: hand_client(&[("x-gft-api-key", KEY), ("accept", "application/json")])?,
+            origin: origin.to_owned(),
+        })
+    }
+
     async fn call(&self, case: Case) -> Result<usize, BoxError> {
         let o = &self.origin;
         let (client, url) = match case {

@@ -159,7 +159,9 @@ fn decodes_mode(args: &[String]) -> Result<(), BoxError> {
     let raw = questkit_bench::clients::response(case);
     let decode: questkit_bench::clients::QuestkitDecode = match side {
         Side::Questkit => clients.questkit_decoder(case),
-        Side::Hand => Box::new(move |raw| questkit_bench::clients::hand_decode(case, &raw.body)),
+        Side::Hand | Side::Control => {
+            Box::new(move |raw| questkit_bench::clients::hand_decode(case, &raw.body))
+        }
     };
     // Warm up: lazy statics set, the allocator's free lists filled.
     for _ in 0..20 {
@@ -229,6 +231,8 @@ struct Row {
     case: Case,
     concurrency: usize,
     tracing: bool,
+    /// A control row: hand-written against a second hand-written client.
+    control: bool,
     hand: Summary,
     questkit: Summary,
     ratio: Summary,
@@ -248,9 +252,10 @@ fn row(
     tracing: bool,
     rounds: usize,
     calls: usize,
+    other: Side,
 ) -> Result<Row, BoxError> {
     let _guard = tracing.then(|| tracing::subscriber::set_default(fmt_subscriber()));
-    for side in [Side::Hand, Side::Questkit] {
+    for side in [Side::Hand, other] {
         rt.block_on(run_calls(
             clients.clone(),
             side,
@@ -264,15 +269,15 @@ fn row(
     for r in 0..rounds {
         // Alternate which side goes first, so that drift hits both alike.
         let order = if r % 2 == 0 {
-            [Side::Hand, Side::Questkit]
+            [Side::Hand, other]
         } else {
-            [Side::Questkit, Side::Hand]
+            [other, Side::Hand]
         };
         for side in order {
             let sample = round(rt, clients, side, case, calls, concurrency)?;
             match side {
                 Side::Hand => hand.push(sample),
-                Side::Questkit => questkit.push(sample),
+                _ => questkit.push(sample),
             }
         }
     }
@@ -294,6 +299,7 @@ fn row(
         case,
         concurrency,
         tracing,
+        control: other == Side::Control,
         hand: summarize(&cpu(&hand)),
         questkit: summarize(&cpu(&questkit)),
         ratio: summarize(&ratios),
@@ -364,25 +370,35 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
             .collect::<Result<_, _>>()?,
         None => vec![1, 64],
     };
+    // --control adds, per row, hand-written against a second hand-written client.
+    let others: &[Side] = if args.iter().any(|a| a == "--control") {
+        &[Side::Questkit, Side::Control]
+    } else {
+        &[Side::Questkit]
+    };
     let mut rows = Vec::new();
     for &tracing in subscribers {
         for &case in &cases {
             for &concurrency in &concurrencies {
                 let calls = calls_for(concurrency);
-                eprintln!(
-                    "measuring {} c={concurrency} tracing={} ({rounds} rounds of {calls} calls per side)",
-                    case.id(),
-                    if tracing { "info-fmt" } else { "none" },
-                );
-                rows.push(row(
-                    &rt,
-                    &clients,
-                    case,
-                    concurrency,
-                    tracing,
-                    rounds,
-                    calls,
-                )?);
+                for other in others {
+                    eprintln!(
+                        "measuring {} c={concurrency} tracing={} {} ({rounds} rounds of {calls} calls per side)",
+                        case.id(),
+                        if tracing { "info-fmt" } else { "none" },
+                        other.id(),
+                    );
+                    rows.push(row(
+                        &rt,
+                        &clients,
+                        case,
+                        concurrency,
+                        tracing,
+                        rounds,
+                        calls,
+                        *other,
+                    )?);
+                }
             }
         }
     }
@@ -391,6 +407,7 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
             cases.iter().position(|c| *c == r.case),
             r.tracing,
             r.concurrency,
+            r.control,
         )
     });
 
@@ -420,7 +437,11 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
     for r in &rows {
         println!(
             "| {} | {} | {} | {:.1} [{:.1}–{:.1}] | {:.1} [{:.1}–{:.1}] | {:.3}x [{:.3}–{:.3}] | {:+.2} | {:.1} / {:.1} | {:.0} / {:.0} |",
-            r.case.label(),
+            if r.control {
+                format!("{} (control: hand-written again)", r.case.label())
+            } else {
+                r.case.label().to_owned()
+            },
             r.concurrency,
             if r.tracing { "INFO fmt" } else { "none" },
             r.hand.median,
