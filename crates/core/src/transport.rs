@@ -49,6 +49,10 @@ pub(crate) struct Inner {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
+    /// The total timeout the HTTP client itself gives every request (questkit's own client
+    /// is built with `timeout`): a request sets its own only when it needs another, which
+    /// spares reqwest a per-request extensions map (two allocations per call).
+    pub(crate) client_timeout: Option<Duration>,
     pub(crate) max_body: usize,
     pub(crate) error_parser: Option<ErrorParser>,
     pub(crate) signer: Option<Arc<dyn RequestSigner>>,
@@ -193,6 +197,7 @@ impl Transport {
                 headers: self.inner.headers.clone(),
                 retry: self.inner.retry,
                 timeout: self.inner.timeout,
+                client_timeout: self.inner.client_timeout,
                 max_body: self.inner.max_body,
                 error_parser: self.inner.error_parser,
                 signer: self.inner.signer.clone(),
@@ -216,6 +221,7 @@ impl Transport {
                 headers: self.inner.headers.clone(),
                 retry: self.inner.retry,
                 timeout: self.inner.timeout,
+                client_timeout: self.inner.client_timeout,
                 max_body: self.inner.max_body,
                 error_parser: self.inner.error_parser,
                 signer: self.inner.signer.clone(),
@@ -484,6 +490,7 @@ impl TransportBuilder {
             return Err(Error::config("connect_timeout must be longer than zero"));
         }
         let own_client = self.http.is_none();
+        let client_timeout = own_client.then_some(self.timeout);
         let http = match self.http {
             Some(HttpClient::Unchecked(client)) => client,
             Some(HttpClient::Built(client)) => client.map_err(Error::config)?,
@@ -494,6 +501,7 @@ impl TransportBuilder {
                     .unwrap_or_else(|| DEFAULT_CONNECT_TIMEOUT.min(self.timeout / 2));
                 build_client(select_tls(
                     reqwest::Client::builder()
+                        .timeout(self.timeout)
                         .connect_timeout(connect)
                         .pool_idle_timeout(Duration::from_secs(60)),
                 ))
@@ -511,6 +519,7 @@ impl TransportBuilder {
                 headers,
                 retry: self.retry,
                 timeout: self.timeout,
+                client_timeout,
                 max_body: self.max_body,
                 error_parser: self.error_parser,
                 signer: self.signer,

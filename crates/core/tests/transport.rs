@@ -321,6 +321,44 @@ async fn slow_server_gives_timeout() {
     assert!(matches!(err, Error::Timeout { attempts: 1 }), "{err:?}");
 }
 
+/// questkit's own HTTP client carries the transport's timeout; a call's own timeout replaces
+/// it, longer as well as shorter, and a client built from the user's builder gets the
+/// transport's timeout on each request.
+#[tokio::test]
+async fn call_timeouts_replace_the_client_timeout_both_ways() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_string("7")
+                .set_delay(Duration::from_millis(400)),
+        )
+        .mount(&server)
+        .await;
+    let transport = builder(&server)
+        .timeout(Duration::from_millis(150))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = transport.get::<u32>("slow", &[]).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+    let n = transport
+        .get::<u32>("slow", &[])
+        .timeout(Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(n, 7, "a longer call timeout outlasts the client's");
+
+    let own_builder = builder(&server)
+        .http_client(questkit_core::reqwest::Client::builder())
+        .timeout(Duration::from_millis(150))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let err = own_builder.get::<u32>("slow", &[]).await.unwrap_err();
+    assert!(err.is_timeout(), "{err:?}");
+}
+
 #[tokio::test]
 async fn body_over_the_limit_is_refused() {
     let server = MockServer::start().await;

@@ -148,8 +148,10 @@ impl<T> Request<T> {
         }
         let mut builder = inner
             .http
-            .request(hop.method.clone(), hop.url.as_ref().clone())
-            .timeout(timeout);
+            .request(hop.method.clone(), hop.url.as_ref().clone());
+        if inner.client_timeout != Some(timeout) {
+            builder = builder.timeout(timeout);
+        }
         // A call's own header replaces the client's header of the same name.
         let client_headers = inner
             .headers
