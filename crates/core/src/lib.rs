@@ -84,13 +84,74 @@ pub fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
         HeaderName::from_static("x-amzn-requestid"),
         HeaderName::from_static("x-trace-id"),
     ];
-    if headers.is_empty() {
-        return None;
+    // One pass over the response's few headers rather than a hashed lookup per name. The
+    // first value of each name counts, and the earliest name in `NAMES` with a usable value.
+    let mut seen = [false; 5];
+    let mut best: Option<(usize, &str)> = None;
+    for (name, value) in headers {
+        let Some(rank) = NAMES.iter().position(|known| known == name) else {
+            continue;
+        };
+        let Some(first) = seen.get_mut(rank).filter(|seen| !**seen) else {
+            continue;
+        };
+        *first = true;
+        if best.is_some_and(|(held, _)| held < rank) {
+            continue;
+        }
+        if let Some(text) = value.to_str().ok().map(str::trim).filter(|t| !t.is_empty()) {
+            best = Some((rank, text));
+        }
     }
-    NAMES.iter().find_map(|name| {
-        let value = headers.get(name)?.to_str().ok()?.trim();
-        (!value.is_empty()).then(|| value.chars().take(128).collect())
-    })
+    best.map(|(_, text)| text.chars().take(128).collect())
+}
+
+#[cfg(test)]
+mod request_id_tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    fn map(pairs: &[(&'static str, &[u8])]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_bytes(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn the_earliest_known_name_with_a_usable_first_value_wins() {
+        assert_eq!(super::request_id(&map(&[])), None);
+        assert_eq!(super::request_id(&map(&[("content-type", b"x")])), None);
+        assert_eq!(
+            super::request_id(&map(&[("x-trace-id", b"t"), ("x-request-id", b" r ")])).as_deref(),
+            Some("r")
+        );
+        // An empty or non-text first value does not count; a second value of it is ignored.
+        assert_eq!(
+            super::request_id(&map(&[
+                ("x-request-id", b" "),
+                ("x-request-id", b"second"),
+                ("request-id", b"q"),
+            ]))
+            .as_deref(),
+            Some("q")
+        );
+        assert_eq!(
+            super::request_id(&map(&[("x-request-id", b"\xff"), ("x-trace-id", b"t")])).as_deref(),
+            Some("t")
+        );
+        assert_eq!(
+            super::request_id(&map(&[("x-request-id", "é".repeat(200).as_bytes())]))
+                .map(|id| id.chars().count()),
+            None,
+            "not visible ASCII: not text"
+        );
+        assert_eq!(
+            super::request_id(&map(&[("x-request-id", "a".repeat(200).as_bytes())]))
+                .map(|id| id.len()),
+            Some(128)
+        );
+    }
 }
 
 #[doc(hidden)]
