@@ -105,7 +105,8 @@ impl Transport {
         &self.inner.retry
     }
 
-    /// The underlying `reqwest::Client` (shared pool).
+    /// The underlying `reqwest::Client` (shared pool). When questkit built it, it carries the
+    /// transport's timeout and follows no redirect.
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.http
     }
