@@ -287,17 +287,23 @@ async fn post_with_idempotency_key_is_retried_with_the_same_key() {
     );
 }
 
-#[tokio::test]
-async fn slow_server_gives_timeout() {
+/// A server answering every GET with `body`, after `delay`.
+async fn slow_server(body: &str, delay: Duration) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_string("{}")
-                .set_delay(Duration::from_secs(3)),
+                .set_body_string(body)
+                .set_delay(delay),
         )
         .mount(&server)
         .await;
+    server
+}
+
+#[tokio::test]
+async fn slow_server_gives_timeout() {
+    let server = slow_server("{}", Duration::from_secs(3)).await;
     let transport = builder(&server)
         .timeout(Duration::from_millis(200))
         .max_retries(1)
@@ -326,15 +332,7 @@ async fn slow_server_gives_timeout() {
 /// transport's timeout on each request.
 #[tokio::test]
 async fn call_timeouts_replace_the_client_timeout_both_ways() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_string("7")
-                .set_delay(Duration::from_millis(400)),
-        )
-        .mount(&server)
-        .await;
+    let server = slow_server("7", Duration::from_millis(400)).await;
     let transport = builder(&server)
         .timeout(Duration::from_millis(150))
         .max_retries(0)
