@@ -3,8 +3,8 @@
 //! process. Prints one table.
 //!
 //! ```text
-//! questkit-bench [--rounds R] [--calls N] [--cases a,b,..] [--quick] [--no-pin]
-//! questkit-bench calls --side questkit|hand --case CASE --n N [--concurrency C] [--tracing]
+//! questkit-bench [--rounds R] [--calls N] [--cases a,b,..] [--mix a,b,..] [--quick] [--no-pin]
+//! questkit-bench calls --side questkit|hand --case CASE[,CASE..] --n N [--concurrency C] [--tracing]
 //! questkit-bench decodes --side questkit|hand --case CASE --n N
 //! questkit-bench serve
 //! ```
@@ -16,6 +16,10 @@
 //! threads) over its calls, divided by `N`; allocations and bytes come from a counting global
 //! allocator. The table gives each side's median and quartiles, the median of the per-round
 //! ratios and of the per-round differences.
+//!
+//! `--mix a,b,c` adds a row whose calls take turns over those cases, as an application calling
+//! several endpoints does: each call's code then competes with the others' for the CPU's
+//! caches. `calls --case a,b,c` measures such a mix under callgrind.
 //!
 //! `calls` makes `N` calls of one kind inside `measured_calls`, for callgrind
 //! (`scripts/bench-instructions`); `decodes` decodes the case's body `N` times inside
@@ -80,17 +84,62 @@ fn fmt_subscriber() -> impl tracing::Subscriber + Send + Sync {
         .finish()
 }
 
-/// `calls` calls of `case` by `side`, `concurrency` at a time, on the current runtime.
+/// What a row measures: one case, or a mix whose calls take turns over several.
+#[derive(Clone)]
+struct Work(Arc<[Case]>);
+
+impl Work {
+    /// From `a,b,c`: a mix when it names more than one case.
+    fn parse(list: &str) -> Result<Work, BoxError> {
+        let cases = list
+            .split(',')
+            .map(|id| Case::from_id(id).ok_or_else(|| format!("unknown case {id}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        if cases.is_empty() {
+            return Err("no case given".into());
+        }
+        Ok(Work(cases.into()))
+    }
+
+    fn one(case: Case) -> Work {
+        Work(Arc::new([case]))
+    }
+
+    /// The case of call number `i`.
+    fn pick(&self, i: usize) -> Case {
+        self.0[i % self.0.len()]
+    }
+
+    fn id(&self) -> String {
+        self.0.iter().map(|c| c.id()).collect::<Vec<_>>().join(",")
+    }
+
+    fn label(&self) -> String {
+        match &*self.0 {
+            [case] => case.label().to_owned(),
+            cases => format!(
+                "mix: {}",
+                cases
+                    .iter()
+                    .map(|c| c.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// `calls` calls of `work` by `side`, `concurrency` at a time, on the current runtime.
 async fn run_calls(
     clients: Arc<Clients>,
     side: Side,
-    case: Case,
+    work: Work,
     calls: usize,
     concurrency: usize,
 ) -> Result<(), BoxError> {
     if concurrency <= 1 {
-        for _ in 0..calls {
-            black_box(clients.call(side, case).await?);
+        for i in 0..calls {
+            black_box(clients.call(side, work.pick(i)).await?);
         }
         return Ok(());
     }
@@ -99,9 +148,14 @@ async fn run_calls(
         .map(|_| {
             let clients = clients.clone();
             let next = next.clone();
+            let work = work.clone();
             tokio::spawn(async move {
-                while next.fetch_add(1, Ordering::Relaxed) < calls {
-                    black_box(clients.call(side, case).await?);
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= calls {
+                        break;
+                    }
+                    black_box(clients.call(side, work.pick(i)).await?);
                 }
                 Ok::<(), BoxError>(())
             })
@@ -119,11 +173,17 @@ fn measured_calls(
     rt: &Runtime,
     clients: &Arc<Clients>,
     side: Side,
-    case: Case,
+    work: &Work,
     calls: usize,
     concurrency: usize,
 ) -> Result<(), BoxError> {
-    rt.block_on(run_calls(clients.clone(), side, case, calls, concurrency))
+    rt.block_on(run_calls(
+        clients.clone(),
+        side,
+        work.clone(),
+        calls,
+        concurrency,
+    ))
 }
 
 /// The `--side` and `--case` of the `calls` and `decodes` modes.
@@ -173,7 +233,13 @@ fn decodes_mode(args: &[String]) -> Result<(), BoxError> {
 }
 
 fn calls_mode(args: &[String]) -> Result<(), BoxError> {
-    let (side, case) = side_and_case(args)?;
+    let side = flag(args, "--side")
+        .and_then(Side::from_id)
+        .ok_or("--side questkit|hand is required")?;
+    let work = Work::parse(
+        flag(args, "--case")
+            .ok_or("--case is required (trophy-metric, trophy-achievements, ...)")?,
+    )?;
     let n = number(args, "--n", 1000)?;
     let concurrency = number(args, "--concurrency", 1)?;
     let exe = std::env::current_exe()?;
@@ -188,12 +254,12 @@ fn calls_mode(args: &[String]) -> Result<(), BoxError> {
     rt.block_on(run_calls(
         clients.clone(),
         side,
-        case,
+        work.clone(),
         20.max(concurrency * 2),
         concurrency,
     ))?;
-    measured_calls(&rt, &clients, side, case, n, concurrency)?;
-    println!("{} {} calls of {}", n, side.id(), case.id());
+    measured_calls(&rt, &clients, side, &work, n, concurrency)?;
+    println!("{} {} calls of {}", n, side.id(), work.id());
     Ok(())
 }
 
@@ -209,13 +275,19 @@ fn round(
     rt: &Runtime,
     clients: &Arc<Clients>,
     side: Side,
-    case: Case,
+    work: &Work,
     calls: usize,
     concurrency: usize,
 ) -> Result<Sample, BoxError> {
     let (allocs, bytes) = measure::allocations();
     let cpu = measure::process_cpu_time();
-    rt.block_on(run_calls(clients.clone(), side, case, calls, concurrency))?;
+    rt.block_on(run_calls(
+        clients.clone(),
+        side,
+        work.clone(),
+        calls,
+        concurrency,
+    ))?;
     let cpu = measure::process_cpu_time().saturating_sub(cpu);
     let (allocs_after, bytes_after) = measure::allocations();
     let n = calls as f64;
@@ -228,7 +300,7 @@ fn round(
 
 /// One row of the table.
 struct Row {
-    case: Case,
+    work: Work,
     concurrency: usize,
     tracing: bool,
     /// A control row: hand-written against a second hand-written client.
@@ -247,7 +319,7 @@ struct Row {
 fn row(
     rt: &Runtime,
     clients: &Arc<Clients>,
-    case: Case,
+    work: &Work,
     concurrency: usize,
     tracing: bool,
     rounds: usize,
@@ -259,7 +331,7 @@ fn row(
         rt.block_on(run_calls(
             clients.clone(),
             side,
-            case,
+            work.clone(),
             (concurrency * 4).max(50),
             concurrency,
         ))?;
@@ -274,7 +346,7 @@ fn row(
             [other, Side::Hand]
         };
         for side in order {
-            let sample = round(rt, clients, side, case, calls, concurrency)?;
+            let sample = round(rt, clients, side, work, calls, concurrency)?;
             match side {
                 Side::Hand => hand.push(sample),
                 _ => questkit.push(sample),
@@ -296,7 +368,7 @@ fn row(
         summarize(&s.iter().map(f).collect::<Vec<_>>()).median
     };
     Ok(Row {
-        case,
+        work: work.clone(),
         concurrency,
         tracing,
         control: other == Side::Control,
@@ -329,13 +401,13 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
     let calls_override = flag(args, "--calls")
         .map(|v| v.parse::<usize>().map_err(|_| format!("--calls: {v}")))
         .transpose()?;
-    let cases: Vec<Case> = match flag(args, "--cases") {
-        Some(list) => list
-            .split(',')
-            .map(|id| Case::from_id(id).ok_or_else(|| format!("unknown case {id}")))
-            .collect::<Result<_, _>>()?,
-        None => Case::ALL.to_vec(),
+    let mut works: Vec<Work> = match flag(args, "--cases") {
+        Some(list) => Work::parse(list)?.0.iter().map(|&c| Work::one(c)).collect(),
+        None => Case::ALL.into_iter().map(Work::one).collect(),
     };
+    if let Some(list) = flag(args, "--mix") {
+        works.push(Work::parse(list)?);
+    }
     let pin = !args.iter().any(|a| a == "--no-pin");
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     // The server first: once this process is pinned it sees only one core.
@@ -378,38 +450,34 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
     };
     let mut rows = Vec::new();
     for &tracing in subscribers {
-        for &case in &cases {
+        for (order, work) in works.iter().enumerate() {
             for &concurrency in &concurrencies {
                 let calls = calls_for(concurrency);
                 for other in others {
                     eprintln!(
                         "measuring {} c={concurrency} tracing={} {} ({rounds} rounds of {calls} calls per side)",
-                        case.id(),
+                        work.id(),
                         if tracing { "info-fmt" } else { "none" },
                         other.id(),
                     );
-                    rows.push(row(
-                        &rt,
-                        &clients,
-                        case,
-                        concurrency,
-                        tracing,
-                        rounds,
-                        calls,
-                        *other,
-                    )?);
+                    rows.push((
+                        order,
+                        row(
+                            &rt,
+                            &clients,
+                            work,
+                            concurrency,
+                            tracing,
+                            rounds,
+                            calls,
+                            *other,
+                        )?,
+                    ));
                 }
             }
         }
     }
-    rows.sort_by_key(|r| {
-        (
-            cases.iter().position(|c| *c == r.case),
-            r.tracing,
-            r.concurrency,
-            r.control,
-        )
-    });
+    rows.sort_by_key(|(order, r)| (*order, r.tracing, r.concurrency, r.control));
 
     println!(
         "questkit-bench: client CPU per call (getrusage of the client process), {} · {} cores · \
@@ -434,13 +502,13 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
         "| call | c | tracing | hand-written µs/call | questkit µs/call | ratio | difference µs | allocs/call hand / questkit | bytes/call hand / questkit |"
     );
     println!("|---|---|---|---|---|---|---|---|---|");
-    for r in &rows {
+    for (_, r) in &rows {
         println!(
             "| {} | {} | {} | {:.1} [{:.1}–{:.1}] | {:.1} [{:.1}–{:.1}] | {:.3}x [{:.3}–{:.3}] | {:+.2} | {:.1} / {:.1} | {:.0} / {:.0} |",
             if r.control {
-                format!("{} (control: hand-written again)", r.case.label())
+                format!("{} (control: hand-written again)", r.work.label())
             } else {
-                r.case.label().to_owned()
+                r.work.label()
             },
             r.concurrency,
             if r.tracing { "INFO fmt" } else { "none" },
