@@ -20,7 +20,8 @@ use crate::secret::SecretString;
 /// How many redirects one attempt follows.
 const MAX_REDIRECTS: u32 = 5;
 
-impl<T> Request<T> {
+// One copy for every model: the output is decoded after this stage (see `Request::untyped`).
+impl Request<()> {
     /// One attempt: send, follow same-origin redirects, read the body within the limit. Each
     /// physical request (the first and every redirect hop) is one client span; `sent` counts
     /// the physical requests of the whole call (the resend count of the next one).
@@ -135,7 +136,7 @@ impl<T> Request<T> {
         idempotency: Option<&(HeaderName, HeaderValue)>,
         signature: &[(HeaderName, HeaderValue)],
         due: Option<tokio::time::Instant>,
-    ) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<T>> {
+    ) -> Result<impl Future<Output = reqwest::Result<reqwest::Response>> + Send + use<>> {
         let inner = &self.transport.inner;
         let mut timeout = self.timeout.unwrap_or(inner.timeout);
         if let Some(due) = due {

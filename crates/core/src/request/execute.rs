@@ -14,7 +14,8 @@ use super::{RawResponse, Request};
 use crate::error::{ApiError, Error, Result};
 use crate::retry::{Attempt, Decision, Outcome, RetryPolicy};
 
-impl<T> Request<T> {
+// One copy for every model: the output is decoded after this stage (see `Request::untyped`).
+impl Request<()> {
     /// Runs the call within its total deadline (the per-call one, else the policy's).
     ///
     /// The deadline bounds each wait of the call rather than wrapping the whole call in one

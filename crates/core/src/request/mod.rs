@@ -518,7 +518,15 @@ impl<T> Request<T> {
                 attempts = tracing::field::Empty,
             )
         };
-        self.execute().instrument(span)
+        self.untyped().execute().instrument(span)
+    }
+
+    /// This request without its output type. Sending, retrying and reading the response do
+    /// not depend on the model, so they run on `Request<()>`: one copy of that code (its state
+    /// machine is about 40 kB of machine code) serves every model, instead of one per output
+    /// type, which kept an application's hot code larger than its instruction cache.
+    fn untyped(self) -> Request<()> {
+        self.decoder(|_| Ok(()))
     }
 
     /// The URL this request will be sent to (base URL, encoded path, query).
