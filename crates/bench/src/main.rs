@@ -177,6 +177,18 @@ fn measured_calls(
     calls: usize,
     concurrency: usize,
 ) -> Result<(), BoxError> {
+    block_on_calls(rt, clients, side, work, calls, concurrency)
+}
+
+/// [`run_calls`] to the end on `rt`.
+fn block_on_calls(
+    rt: &Runtime,
+    clients: &Arc<Clients>,
+    side: Side,
+    work: &Work,
+    calls: usize,
+    concurrency: usize,
+) -> Result<(), BoxError> {
     rt.block_on(run_calls(
         clients.clone(),
         side,
@@ -251,13 +263,14 @@ fn calls_mode(args: &[String]) -> Result<(), BoxError> {
         .any(|a| a == "--tracing")
         .then(|| tracing::subscriber::set_default(fmt_subscriber()));
     // Warm up: connections open, lazy statics set, buffers grown.
-    rt.block_on(run_calls(
-        clients.clone(),
+    block_on_calls(
+        &rt,
+        &clients,
         side,
-        work.clone(),
+        &work,
         20.max(concurrency * 2),
         concurrency,
-    ))?;
+    )?;
     measured_calls(&rt, &clients, side, &work, n, concurrency)?;
     println!("{} {} calls of {}", n, side.id(), work.id());
     Ok(())
@@ -281,13 +294,7 @@ fn round(
 ) -> Result<Sample, BoxError> {
     let (allocs, bytes) = measure::allocations();
     let cpu = measure::process_cpu_time();
-    rt.block_on(run_calls(
-        clients.clone(),
-        side,
-        work.clone(),
-        calls,
-        concurrency,
-    ))?;
+    block_on_calls(rt, clients, side, work, calls, concurrency)?;
     let cpu = measure::process_cpu_time().saturating_sub(cpu);
     let (allocs_after, bytes_after) = measure::allocations();
     let n = calls as f64;
@@ -328,13 +335,14 @@ fn row(
 ) -> Result<Row, BoxError> {
     let _guard = tracing.then(|| tracing::subscriber::set_default(fmt_subscriber()));
     for side in [Side::Hand, other] {
-        rt.block_on(run_calls(
-            clients.clone(),
+        block_on_calls(
+            rt,
+            clients,
             side,
-            work.clone(),
+            work,
             (concurrency * 4).max(50),
             concurrency,
-        ))?;
+        )?;
     }
     let mut hand = Vec::with_capacity(rounds);
     let mut questkit = Vec::with_capacity(rounds);
