@@ -1111,3 +1111,29 @@ async fn configured_paths_are_sent_as_given_segments() {
     }
     assert_eq!(requests(&server).await.len(), 2);
 }
+
+/// Every attempt leaves one debug event: `error response` for an error status, `response` for
+/// the answer, each with its attempt number and status.
+#[tokio::test]
+async fn each_attempt_traces_its_status() {
+    let (captured, _guard) = common::Traces::capture();
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("7"))
+        .mount(&server)
+        .await;
+    let transport = builder(&server).max_retries(1).build().unwrap();
+    let n = transport.get::<u32>("flaky", &[]).await.unwrap();
+    assert_eq!(n, 7);
+    let text = captured.text();
+    assert!(
+        text.contains("error response attempt=1 status=503"),
+        "{text}"
+    );
+    assert!(text.contains(" response attempt=2 status=200"), "{text}");
+}

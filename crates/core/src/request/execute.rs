@@ -215,31 +215,28 @@ impl Request<()> {
             (result, _) => result,
         };
         let latency_ms = millis(attempt_started.elapsed());
+        if let (true, Ok(raw)) = (traced, &result) {
+            let what = if raw.status.is_success() {
+                "response"
+            } else {
+                "error response"
+            };
+            tracing::debug!(
+                attempt = count,
+                status = raw.status.as_u16(),
+                latency_ms,
+                "{what}"
+            );
+        }
         match result {
             Ok(mut raw) if raw.status.is_success() => {
                 raw.attempts = count;
                 let span = tracing::Span::current();
                 span.record("status", raw.status.as_u16());
                 span.record("attempts", count);
-                if traced {
-                    tracing::debug!(
-                        attempt = count,
-                        status = raw.status.as_u16(),
-                        latency_ms,
-                        "response"
-                    );
-                }
                 Assessed::Done(raw)
             }
             Ok(raw) => {
-                if traced {
-                    tracing::debug!(
-                        attempt = count,
-                        status = raw.status.as_u16(),
-                        latency_ms,
-                        "error response"
-                    );
-                }
                 if raw.status == StatusCode::UNAUTHORIZED && can_refresh {
                     return Assessed::Refresh;
                 }
