@@ -48,21 +48,29 @@ impl Request<()> {
                 .send_hop(&hop, token, idempotency, signature, due)
                 .instrument(span.clone())
                 .await;
+            // A disabled span still looks each field up by name to record it: skip that.
+            let traced = !span.is_disabled();
             let next = match sent {
                 Ok(HopResult::Redirect(next)) => next,
                 Ok(HopResult::Response(response)) => {
-                    span.record("http.response.status_code", response.status.as_u16());
-                    if !response.status.is_success() {
-                        span.record("error.type", response.status.as_str());
+                    if traced {
+                        span.record("http.response.status_code", response.status.as_u16());
+                        if !response.status.is_success() {
+                            span.record("error.type", response.status.as_str());
+                        }
                     }
                     return Ok(response);
                 }
                 Err(err) => {
-                    span.record("error.type", err.kind_name());
+                    if traced {
+                        span.record("error.type", err.kind_name());
+                    }
                     return Err(err);
                 }
             };
-            span.record("http.response.status_code", next.status);
+            if traced {
+                span.record("http.response.status_code", next.status);
+            }
             hops = hops.saturating_add(1);
             if hops > MAX_REDIRECTS {
                 return Err(Error::Redirect {
@@ -92,7 +100,7 @@ impl Request<()> {
             http.response.status_code = tracing::field::Empty,
             error.type = tracing::field::Empty,
         );
-        if resends > 0 {
+        if resends > 0 && !span.is_disabled() {
             span.record("http.request.resend_count", resends);
         }
         span

@@ -60,11 +60,13 @@ impl Request<()> {
     /// worked out by [`Request::assess`] outside the future, so that the call's future stays
     /// small (it is copied into the box of `.await` on every call).
     async fn run(&self) -> Result<RawResponse> {
-        let due = self.policy().deadline.and_then(|deadline| {
-            tokio::time::Instant::now()
-                .checked_add(deadline)
-                .map(|at| Due { at, deadline })
-        });
+        // One clock read for the deadline and the retry policy's elapsed time (tokio's clock,
+        // which a test can pause, as the deadline's timers do).
+        let started = tokio::time::Instant::now();
+        let due = self
+            .policy()
+            .deadline
+            .and_then(|deadline| started.checked_add(deadline).map(|at| Due { at, deadline }));
         let url = self.build_url()?;
         let inner = &self.transport.inner;
         let idempotency = self.idempotency_to_send()?;
@@ -79,7 +81,6 @@ impl Request<()> {
         };
         let replay_safe = self.replay_safe || idempotency.is_some();
         let traced = !self.sensitive;
-        let started = Instant::now();
         let mut count = 0u32;
         let mut sent = 0u32;
         let mut refreshed = false;
@@ -97,7 +98,9 @@ impl Request<()> {
                 }
             }
             count = count.saturating_add(1);
-            let attempt_started = Instant::now();
+            // The latency is only traced: no clock read when no one listens.
+            let attempt_started =
+                (traced && tracing::enabled!(tracing::Level::DEBUG)).then(Instant::now);
             let result = self
                 .attempt(
                     &url,
@@ -202,7 +205,7 @@ impl Request<()> {
         &self,
         result: Result<RawResponse>,
         count: u32,
-        attempt_started: Instant,
+        attempt_started: Option<Instant>,
         due: Option<Due>,
         can_refresh: bool,
     ) -> Assessed {
@@ -214,7 +217,7 @@ impl Request<()> {
             }
             (result, _) => result,
         };
-        let latency_ms = millis(attempt_started.elapsed());
+        let latency_ms = attempt_started.map(|at| millis(at.elapsed()));
         if let (true, Ok(raw)) = (traced, &result) {
             let what = if raw.status.is_success() {
                 "response"
@@ -232,8 +235,10 @@ impl Request<()> {
             Ok(mut raw) if raw.status.is_success() => {
                 raw.attempts = count;
                 let span = tracing::Span::current();
-                span.record("status", raw.status.as_u16());
-                span.record("attempts", count);
+                if !span.is_disabled() {
+                    span.record("status", raw.status.as_u16());
+                    span.record("attempts", count);
+                }
                 Assessed::Done(raw)
             }
             Ok(raw) => {
