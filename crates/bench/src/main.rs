@@ -39,6 +39,11 @@ use tokio::runtime::Runtime;
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
+/// Printed by the attribution build (`--cfg questkit_bare`, see `scripts/bench --bare`).
+const BARE_NOTE: &str = "attribution build (--cfg questkit_bare): questkit without its request-path \
+     safety machinery (no retries, deadline, limiter, redirect checks, body limit, spans); \
+     not what questkit ships";
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -272,6 +277,9 @@ fn calls_mode(args: &[String]) -> Result<(), BoxError> {
         concurrency,
     )?;
     measured_calls(&rt, &clients, side, &work, n, concurrency)?;
+    if cfg!(questkit_bare) {
+        println!("{BARE_NOTE}");
+    }
     println!("{} {} calls of {}", n, side.id(), work.id());
     Ok(())
 }
@@ -506,6 +514,9 @@ fn table_mode(args: &[String]) -> Result<(), BoxError> {
         calls_for(64),
     );
     println!("medians [quartiles]; ratio and difference are medians of the per-round pairs\n");
+    if cfg!(questkit_bare) {
+        println!("{BARE_NOTE}\n");
+    }
     println!(
         "| call | c | tracing | hand-written µs/call | questkit µs/call | ratio | difference µs | allocs/call hand / questkit | bytes/call hand / questkit |"
     );

@@ -30,6 +30,8 @@
 #![deny(missing_docs)]
 // On docs.rs, items behind a cargo feature say which one.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The benchmark's attribution build bypasses the send machinery, which is then unused.
+#![cfg_attr(questkit_bare, allow(dead_code, unused_imports))]
 // Data from the network must never panic the client: no unwrap, expect or panic outside tests.
 #![cfg_attr(
     not(test),

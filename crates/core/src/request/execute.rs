@@ -283,7 +283,7 @@ impl Request<()> {
     }
 
     /// Asks the signer for this call's headers, marked sensitive.
-    fn signature(
+    pub(super) fn signature(
         &self,
         signer: &dyn crate::RequestSigner,
         url: &Url,

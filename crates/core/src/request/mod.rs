@@ -3,7 +3,8 @@
 //! The stages of a call, one module each: this module holds the call value and its setters;
 //! `execute` runs the attempts with retries, `attempt` sends one attempt and follows its
 //! redirects, `response` reads and decodes the body; `macros` declares the vendor crates'
-//! typed call values.
+//! typed call values. `bare` is the benchmark's attribution build (none of the above's
+//! safety machinery), never used otherwise.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -27,6 +28,7 @@ use crate::secret::SecretString;
 use crate::transport::Transport;
 
 mod attempt;
+mod bare;
 mod execute;
 mod macros;
 mod response;
@@ -499,6 +501,10 @@ impl<T> Request<T> {
     /// request id, body): the escape hatch for fields the models do not have yet. An error
     /// status is still an [`Error::Api`].
     pub fn send_raw(self) -> impl Future<Output = Result<RawResponse>> + Send {
+        // The attribution build only (see `bare`): no safety machinery, to measure its cost.
+        #[cfg(questkit_bare)]
+        return self.untyped().execute_bare();
+        #[cfg(not(questkit_bare))]
         let span = if self.sensitive {
             tracing::info_span!(
                 "questkit.request",
@@ -518,6 +524,7 @@ impl<T> Request<T> {
                 attempts = tracing::field::Empty,
             )
         };
+        #[cfg(not(questkit_bare))]
         self.untyped().execute().instrument(span)
     }
 
