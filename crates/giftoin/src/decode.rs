@@ -300,12 +300,8 @@ impl<'de> Deserialize<'de> for StatusField {
                 map: A,
             ) -> std::result::Result<StatusField, A::Error> {
                 // Small, and read member by member so that one odd member never fails it.
-                let object = serde_json::Map::deserialize(
-                    serde::de::value::MapAccessDeserializer::new(map),
-                )?;
-                Ok(StatusField::Object(Box::new(ResponseStatus::lenient(
-                    object,
-                ))))
+                let status = ResponseStatus::lenient(map)?;
+                Ok(StatusField::Object(Box::new(status)))
             }
 
             fn visit_unit<E>(self) -> std::result::Result<StatusField, E> {

@@ -8,9 +8,11 @@
 
 use chrono::{DateTime, Utc};
 use questkit_core::{DateText, LenientId};
-use serde::de::{DeserializeOwned, Error as _};
+use std::borrow::Cow;
+
+use serde::de::{DeserializeOwned, Error as _, IgnoredAny, MapAccess};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::ErrorCode;
 
@@ -35,17 +37,34 @@ pub struct ResponseStatus {
 
 impl ResponseStatus {
     /// Reads a status object member by member, keeping what fits: a member of an unexpected
-    /// type (`"errorCode": "n/a"`) is left out instead of failing the body it annotates.
-    pub(crate) fn lenient(mut object: Map<String, Value>) -> ResponseStatus {
-        let mut take = |key: &str| object.remove(key).filter(|v| !v.is_null());
-        ResponseStatus {
-            timestamp: take("timestamp").and_then(|v| serde_json::from_value(v).ok()),
-            error_code: take("errorCode").and_then(|v| serde_json::from_value(v).ok()),
-            error_message: match take("errorMessage") {
-                Some(Value::String(message)) => Some(message),
-                _ => None,
-            },
+    /// type (`"errorCode": "n/a"`) is left out instead of failing the body it annotates. The
+    /// keys are not kept, and only the known members' values are read into JSON values; a
+    /// repeated member counts with its last value, as in a JSON map.
+    pub(crate) fn lenient<'de, A: MapAccess<'de>>(mut map: A) -> Result<ResponseStatus, A::Error> {
+        // A member's value as it came; `null` counts as absent.
+        fn fits<T: DeserializeOwned>(value: Value) -> Option<T> {
+            match value {
+                Value::Null => None,
+                value => serde_json::from_value(value).ok(),
+            }
         }
+        let mut status = ResponseStatus::default();
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "timestamp" => status.timestamp = fits(map.next_value()?),
+                "errorCode" => status.error_code = fits(map.next_value()?),
+                "errorMessage" => {
+                    status.error_message = match map.next_value()? {
+                        Value::String(message) => Some(message),
+                        _ => None,
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(status)
     }
 }
 
