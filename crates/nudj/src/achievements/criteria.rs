@@ -259,27 +259,32 @@ fn number(value: f64) -> Value {
 /// The node `raw` holds, if it fits a known type. `raw` is changed only when it fits: the
 /// children of a logical node are moved out of it rather than copied.
 fn parse_node(raw: &mut Loose<'_>) -> Option<Criteria> {
-    let node_type = raw.get("type")?.as_str()?.trim().to_ascii_lowercase();
+    let node_type = raw.get("type")?.as_str()?.trim();
+    let is = |name: &str| node_type.eq_ignore_ascii_case(name);
     // The documented shape nests the fields under `parameters`; a flat node is tolerated.
     let params = match raw.get("parameters") {
         Some(params) if params.is_map() => params,
         Some(_) => return None,
         None => &*raw,
     };
-    match node_type.as_str() {
-        "sum" => Some(Criteria::Sum {
+    // Compared without case, without building a lowercase copy of the tag per node.
+    if is("sum") {
+        Some(Criteria::Sum {
             query: text(params, "query")?,
             operator: operator(params)?,
             attribute: text(params, "attribute")?,
             value: numeric(params.get("value")?)?,
-        }),
-        "count" => Some(Criteria::Count {
+        })
+    } else if is("count") {
+        Some(Criteria::Count {
             query: text(params, "query")?,
             operator: operator(params)?,
             value: numeric(params.get("value")?)?,
-        }),
-        "logical" => parse_logical(raw),
-        _ => None,
+        })
+    } else if is("logical") {
+        parse_logical(raw)
+    } else {
+        None
     }
 }
 
