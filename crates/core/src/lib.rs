@@ -66,7 +66,9 @@ pub use lenient_id::LenientId;
 pub use patch::Patch;
 pub use progress::{HasProgress, Progress};
 pub use rate_limit::{BucketLimits, LocalRateLimiter, RateLimit, RateLimiter};
-pub use request::{BoxFuture, Decoder, RawResponse, Request, decode_error, decode_json};
+pub use request::{
+    BoxFuture, Decoder, RawResponse, Request, ResponseFuture, decode_error, decode_json,
+};
 pub use retry::RetryPolicy;
 pub use secret::SecretString;
 pub use signing::{RequestSigner, SigningInput};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::stream::BoxStream;
 use questkit_core::pagination::OffsetPage;
-use questkit_core::{BoxFuture, Error, RawResponse, Request, Result};
+use questkit_core::{Error, RawResponse, Request, ResponseFuture, Result};
 use serde::de::DeserializeOwned;
 
 use crate::client::{LANGUAGE_HEADER, Nudj};
@@ -119,8 +119,8 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
     }
 
     /// Fetches one page.
-    pub async fn send(self) -> Result<Page<T>> {
-        self.inner.send().await
+    pub fn send(self) -> ResponseFuture<Page<T>> {
+        self.inner.send()
     }
 
     /// Fetches one page undecoded (status, headers, body).
@@ -145,9 +145,9 @@ impl<T: DeserializeOwned + Send + 'static> ListCall<T> {
 
 impl<T: DeserializeOwned + Send + 'static> IntoFuture for ListCall<T> {
     type Output = Result<Page<T>>;
-    type IntoFuture = BoxFuture<Result<Page<T>>>;
+    type IntoFuture = ResponseFuture<Page<T>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.inner.send()
     }
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use questkit_core::serde_helpers::{lenient_f64, null_as_default};
 use questkit_core::{
-    BoxFuture, HasProgress, Progress, RawResponse, Request, Transport, decode_json,
+    HasProgress, Progress, RawResponse, Request, ResponseFuture, Transport, decode_json,
 };
 use serde::{Deserialize, Serialize};
 
@@ -395,8 +395,8 @@ impl MetricEvent {
     }
 
     /// Sends the event and decodes the response.
-    pub async fn send(self) -> questkit_core::Result<EventOutcome> {
-        self.inner.send().await
+    pub fn send(self) -> ResponseFuture<EventOutcome> {
+        self.inner.send()
     }
 
     /// Sends the event and returns the raw success response.
@@ -412,9 +412,9 @@ impl MetricEvent {
 
 impl IntoFuture for MetricEvent {
     type Output = questkit_core::Result<EventOutcome>;
-    type IntoFuture = BoxFuture<questkit_core::Result<EventOutcome>>;
+    type IntoFuture = ResponseFuture<EventOutcome>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.inner.send())
+        self.inner.send()
     }
 }

@@ -73,9 +73,7 @@ macro_rules! call {
             }
 
             /// Sends the call and decodes the response.
-            pub fn send(
-                self,
-            ) -> impl ::std::future::Future<Output = $crate::Result<$output>> + Send {
+            pub fn send(self) -> $crate::ResponseFuture<$output> {
                 self.inner.send()
             }
 
@@ -96,10 +94,10 @@ macro_rules! call {
 
         impl ::std::future::IntoFuture for $name {
             type Output = $crate::Result<$output>;
-            type IntoFuture = $crate::BoxFuture<$crate::Result<$output>>;
+            type IntoFuture = $crate::ResponseFuture<$output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.inner.send())
+                self.inner.send()
             }
         }
     };

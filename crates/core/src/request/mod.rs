@@ -12,6 +12,7 @@ use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -38,7 +39,8 @@ pub use response::{RawResponse, decode_error, decode_json};
 /// A decoder turns a success response into the call's output.
 pub type Decoder<T> = fn(&RawResponse) -> Result<T>;
 
-/// A boxed, `Send` future: what `.await` on a request runs.
+/// A boxed, `Send` future (the vendor crates' calls with extra steps are awaited as one; a
+/// plain call is a [`ResponseFuture`]).
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 
 /// One API call, ready to be sent. Awaiting it sends it (with retries) and decodes the body
@@ -477,17 +479,15 @@ impl<T> Request<T> {
         })
     }
 
-    /// Sends the request and decodes the body.
-    // Not an `async fn`, nor is `send_raw`: an async fn keeps its arguments for its whole life,
-    // so each layer would hold its own copy of the request beside the inner future (and an
-    // `async` block awaiting a captured future holds it twice). Built from the inner future
-    // with a combinator, the call's future holds the request once.
-    pub fn send(self) -> impl Future<Output = Result<T>> + Send {
-        use futures::FutureExt;
+    /// Sends the request and decodes the body (what `.await` on the request does).
+    pub fn send(self) -> ResponseFuture<T> {
         let decoder = self.decoder;
         let sensitive = self.sensitive;
-        self.send_raw()
-            .map(move |raw| decode_with(decoder, sensitive, &raw?))
+        ResponseFuture {
+            raw: self.untyped().start(),
+            decoder,
+            sensitive,
+        }
     }
 
     /// Decodes a success response the way this call does when it is sent (its decoder, and a
@@ -501,9 +501,31 @@ impl<T> Request<T> {
     /// request id, body): the escape hatch for fields the models do not have yet. An error
     /// status is still an [`Error::Api`].
     pub fn send_raw(self) -> impl Future<Output = Result<RawResponse>> + Send {
+        self.untyped().start()
+    }
+
+    /// This request without its output type. Sending, retrying and reading the response do
+    /// not depend on the model, so they run on `Request<()>`: one copy of that code (its state
+    /// machine is about 40 kB of machine code) serves every model, instead of one per output
+    /// type, which kept an application's hot code larger than its instruction cache.
+    fn untyped(self) -> Request<()> {
+        self.decoder(|_| Ok(()))
+    }
+}
+
+impl Request<()> {
+    /// Starts the call: its logical span, and the send machinery boxed here, in this crate.
+    ///
+    /// Boxed behind a trait object in a function that is not generic, the call's state
+    /// machine (about 20 kB of machine code) is compiled once, into `questkit-core`: returned
+    /// as an opaque type instead, every vendor crate that awaits it compiled its own copy, and
+    /// an application calling several APIs ran up to four copies of the same code through its
+    /// caches. This is the one box of a call (see [`ResponseFuture`]).
+    #[inline(never)]
+    fn start(self) -> BoxFuture<Result<RawResponse>> {
         // The attribution build only (see `bare`): no safety machinery, to measure its cost.
         #[cfg(questkit_bare)]
-        return self.untyped().execute_bare();
+        return Box::pin(self.execute_bare());
         #[cfg(not(questkit_bare))]
         let span = if self.sensitive {
             tracing::info_span!(
@@ -525,17 +547,11 @@ impl<T> Request<T> {
             )
         };
         #[cfg(not(questkit_bare))]
-        self.untyped().execute().instrument(span)
+        Box::pin(self.execute().instrument(span))
     }
+}
 
-    /// This request without its output type. Sending, retrying and reading the response do
-    /// not depend on the model, so they run on `Request<()>`: one copy of that code (its state
-    /// machine is about 40 kB of machine code) serves every model, instead of one per output
-    /// type, which kept an application's hot code larger than its instruction cache.
-    fn untyped(self) -> Request<()> {
-        self.decoder(|_| Ok(()))
-    }
-
+impl<T> Request<T> {
     /// The URL this request will be sent to (base URL, encoded path, query).
     pub fn url(&self) -> Result<Url> {
         if let Some(err) = &self.invalid {
@@ -587,11 +603,38 @@ fn decode_with<T>(decoder: Decoder<T>, sensitive: bool, raw: &RawResponse) -> Re
     decoder(raw).map_err(|err| if sensitive { err.redact_body() } else { err })
 }
 
-impl<T: Send + 'static> IntoFuture for Request<T> {
+impl<T> IntoFuture for Request<T> {
     type Output = Result<T>;
-    type IntoFuture = BoxFuture<Result<T>>;
+    type IntoFuture = ResponseFuture<T>;
 
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+    fn into_future(self) -> ResponseFuture<T> {
+        self.send()
+    }
+}
+
+/// A call on its way: what awaiting a [`Request`] (or a vendor crate's call value) runs.
+///
+/// It holds the call's send machinery, boxed once (retries, redirects, reading the body: the
+/// same code for every output type), and the decoder of its output type, run on the success
+/// response when it comes. `Unpin` and `Send`; drop it to cancel the call.
+#[must_use = "a call does nothing unless awaited or polled"]
+pub struct ResponseFuture<T> {
+    raw: BoxFuture<Result<RawResponse>>,
+    decoder: Decoder<T>,
+    sensitive: bool,
+}
+
+impl<T> Future for ResponseFuture<T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        let raw = std::task::ready!(self.raw.as_mut().poll(cx));
+        Poll::Ready(raw.and_then(|raw| decode_with(self.decoder, self.sensitive, &raw)))
+    }
+}
+
+impl<T> fmt::Debug for ResponseFuture<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }

@@ -10,7 +10,7 @@ use futures::stream::BoxStream;
 use questkit_core::pagination::OffsetPage;
 use questkit_core::reqwest::Method;
 use questkit_core::serde_helpers::null_as_default;
-use questkit_core::{BoxFuture, Error, LenientId, RawResponse, Request, Result, Transport};
+use questkit_core::{Error, LenientId, RawResponse, Request, ResponseFuture, Result, Transport};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -318,8 +318,8 @@ impl<T> AdminCall<T> {
     }
 
     /// Sends the call and decodes the answer.
-    pub async fn send(self) -> Result<T> {
-        self.inner.send().await
+    pub fn send(self) -> ResponseFuture<T> {
+        self.inner.send()
     }
 
     /// Sends the call and returns the raw success response (status, headers, request id,
@@ -334,12 +334,12 @@ impl<T> AdminCall<T> {
     }
 }
 
-impl<T: Send + 'static> IntoFuture for AdminCall<T> {
+impl<T> IntoFuture for AdminCall<T> {
     type Output = Result<T>;
-    type IntoFuture = BoxFuture<Result<T>>;
+    type IntoFuture = ResponseFuture<T>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.inner.send())
+        self.inner.send()
     }
 }
 
@@ -408,8 +408,8 @@ impl<T> ListCall<T> {
     }
 
     /// Sends the call and decodes one page.
-    pub async fn send(self) -> Result<Vec<T>> {
-        self.inner.send().await
+    pub fn send(self) -> ResponseFuture<Vec<T>> {
+        self.inner.send()
     }
 
     /// Sends the call and returns the raw success response.
@@ -445,12 +445,12 @@ impl<T: Send + 'static> ListCall<T> {
     }
 }
 
-impl<T: Send + 'static> IntoFuture for ListCall<T> {
+impl<T> IntoFuture for ListCall<T> {
     type Output = Result<Vec<T>>;
-    type IntoFuture = BoxFuture<Result<Vec<T>>>;
+    type IntoFuture = ResponseFuture<Vec<T>>;
 
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.inner.send())
+        self.inner.send()
     }
 }
 
