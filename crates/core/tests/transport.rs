@@ -1137,3 +1137,56 @@ async fn each_attempt_traces_its_status() {
     );
     assert!(text.contains(" response attempt=2 status=200"), "{text}");
 }
+
+// What `.await` runs is a `ResponseFuture`: small (the send machinery is behind its one box),
+// `Send` and `Unpin` as its docs say, decoding on success and keeping a sensitive call's body
+// out of its decode error.
+#[tokio::test]
+async fn a_call_awaits_as_a_small_send_unpin_response_future() {
+    use std::future::IntoFuture;
+    fn send_unpin<F: std::future::Future + Send + Unpin>(future: F) -> F {
+        future
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/metric"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"m1"}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/odd"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"id":"sk_body_secret"#))
+        .mount(&server)
+        .await;
+    let transport = client(&server);
+    let call: questkit_core::ResponseFuture<serde_json::Value> =
+        send_unpin(transport.get("metric", &[]).into_future());
+    assert!(
+        std::mem::size_of_val(&call) <= 32,
+        "{}",
+        std::mem::size_of_val(&call)
+    );
+    let metric = call.await.unwrap();
+    assert_eq!(metric.get("id").and_then(|v| v.as_str()), Some("m1"));
+
+    let odd = transport
+        .get::<serde_json::Value>("odd", &[])
+        .sensitive()
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &odd else {
+        panic!("expected a decode error, got {odd:?}");
+    };
+    assert!(decode.body().is_empty(), "a sensitive call keeps no body");
+    let plain = transport
+        .get::<serde_json::Value>("odd", &[])
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &plain else {
+        panic!("expected a decode error, got {plain:?}");
+    };
+    assert!(
+        !decode.body().is_empty(),
+        "a plain call keeps the body for inspection"
+    );
+}

@@ -506,7 +506,7 @@ impl<T> Request<T> {
 
     /// This request without its output type. Sending, retrying and reading the response do
     /// not depend on the model, so they run on `Request<()>`: one copy of that code (its state
-    /// machine is about 40 kB of machine code) serves every model, instead of one per output
+    /// machine is tens of kB of machine code) serves every model, instead of one per output
     /// type, which kept an application's hot code larger than its instruction cache.
     fn untyped(self) -> Request<()> {
         self.decoder(|_| Ok(()))
