@@ -19,6 +19,11 @@ use reqwest::{Method, StatusCode};
 /// otherwise exponential backoff from 250 ms, capped at 8 s, with full jitter; a total
 /// deadline of 2 minutes per call.
 ///
+/// After a 429 the wait is never shorter than the server asked, and is spread upwards so
+/// that clients refused together do not return together: `Retry-After` plus a random extra
+/// of up to a quarter of it (at least up to 100 ms); without `Retry-After`, at least
+/// [`MIN_WAIT_AFTER_429`] (or the backoff when it is longer) plus the same kind of extra.
+///
 /// A request that is not replay-safe (a POST or PATCH without an idempotency key, not marked
 /// [`crate::Request::replay_safe`]) is retried only when it surely did not reach the server
 /// (a connection error) or on 429.
@@ -111,11 +116,17 @@ impl RetryPolicy {
     ///
     /// `jitter` is a random number in `0.0..1.0` (the transport draws it; tests pass fixed
     /// values). The backoff delay is `jitter * min(max_delay, base_delay * 2^(attempt - 1))`.
+    /// After a 429 the delay is `wait + jitter * max(wait / 4, 100 ms)`, where `wait` is the
+    /// server's `Retry-After`, else the larger of [`MIN_WAIT_AFTER_429`] and the backoff.
     pub fn decide(&self, attempt: Attempt<'_>, outcome: Outcome, jitter: f64) -> Decision {
         if attempt.number > self.max_retries {
             return Decision::Stop;
         }
         let replay_safe = attempt.has_idempotency_key || is_idempotent(attempt.method);
+        let too_many = matches!(
+            outcome,
+            Outcome::Status { status, .. } if status == StatusCode::TOO_MANY_REQUESTS
+        );
         let (retryable, retry_after) = match outcome {
             Outcome::Connect => (true, None),
             Outcome::Timeout | Outcome::Transport => (replay_safe, None),
@@ -136,7 +147,12 @@ impl RetryPolicy {
         }
         let delay = match retry_after {
             Some(wait) if wait > self.max_retry_after => return Decision::Stop,
+            Some(wait) if too_many => upward_jitter(wait, jitter),
             Some(wait) => wait,
+            None if too_many => upward_jitter(
+                MIN_WAIT_AFTER_429.max(self.backoff(attempt.number, jitter)),
+                jitter,
+            ),
             None => self.backoff(attempt.number, jitter),
         };
         if let Some(deadline) = self.deadline {
@@ -162,6 +178,31 @@ impl RetryPolicy {
         };
         step.mul_f64(jitter)
     }
+}
+
+/// The shortest wait before retrying a 429 that named no wait: one second, the window of a
+/// per-second limit (Trophy's tiers; Trophy sends no `Retry-After`). A shorter wait would
+/// only meet the same full window again.
+pub const MIN_WAIT_AFTER_429: Duration = Duration::from_secs(1);
+
+/// The smallest spread of [`upward_jitter`]: waits under 400 ms are spread over 100 ms.
+const MIN_JITTER_SPREAD: Duration = Duration::from_millis(100);
+
+/// `wait` plus a random extra: `jitter` (in `0.0..1.0`; clamped, `NaN` counts as 0) times
+/// `max(wait / 4, 100 ms)`. Never shorter than `wait`, so a server's `Retry-After` is always
+/// honoured; callers that met the same 429 spread out after it instead of colliding again.
+pub(crate) fn upward_jitter(wait: Duration, jitter: f64) -> Duration {
+    let spread = wait
+        .checked_div(4)
+        .unwrap_or_default()
+        .max(MIN_JITTER_SPREAD);
+    let jitter = if jitter.is_finite() {
+        jitter.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    // `spread * jitter` is at most `spread`: no overflow, no panic.
+    wait.saturating_add(spread.mul_f64(jitter))
 }
 
 /// Whether a method can be replayed without changing the outcome (RFC 9110 section 9.2.2).
@@ -280,7 +321,9 @@ mod tests {
             (attempt(1, &get, false, 0), S(502), 1.0, ms(250), "502 retried"),
             (attempt(1, &get, false, 0), S(504), 1.0, ms(250), "504 retried"),
             (attempt(1, &get, false, 0), S(408), 1.0, ms(250), "408 retried"),
-            (attempt(1, &get, false, 0), S(429), 1.0, ms(250), "429 retried"),
+            (attempt(1, &get, false, 0), S(429), 1.0, ms(1250), "429 without Retry-After: Trophy's 1 s window plus a quarter"),
+            (attempt(1, &get, false, 0), S(429), 0.0, ms(1000), "429 without Retry-After: never under 1 s"),
+            (attempt(2, &get, false, 0), S(429), 0.5, ms(1125), "429 without Retry-After: 1 s beats the 250 ms backoff"),
             (attempt(1, &get, false, 0), S(400), 1.0, Decision::Stop, "400 never"),
             (attempt(1, &get, false, 0), S(401), 1.0, Decision::Stop, "401 never"),
             (attempt(1, &get, false, 0), S(404), 1.0, Decision::Stop, "404 never"),
@@ -295,17 +338,23 @@ mod tests {
             (attempt(1, &post, false, 0), Outcome::Timeout, 1.0, Decision::Stop, "POST without key: timeout may have landed"),
             (attempt(1, &post, false, 0), Outcome::Transport, 1.0, Decision::Stop, "POST without key: broken after send"),
             (attempt(1, &post, false, 0), Outcome::Connect, 1.0, ms(250), "POST without key: connect error is safe"),
-            (attempt(1, &post, false, 0), S(429), 1.0, ms(250), "POST without key: 429 is safe"),
+            (attempt(1, &post, false, 0), S(429), 1.0, ms(1250), "POST without key: 429 is safe"),
             (attempt(1, &patch, false, 0), S(503), 1.0, Decision::Stop, "PATCH without key"),
             (attempt(1, &post, true, 0), S(500), 1.0, ms(250), "POST with key: 500 retried"),
             (attempt(1, &post, true, 0), Outcome::Timeout, 1.0, ms(250), "POST with key: timeout retried"),
-            (attempt(1, &get, false, 0), ra(429, 3), 0.0, ms(3000), "Retry-After honoured, no jitter"),
+            (attempt(1, &get, false, 0), ra(429, 3), 0.0, ms(3000), "Retry-After honoured, jitter 0 adds nothing"),
+            (attempt(1, &get, false, 0), ra(429, 3), 0.5, ms(3375), "429 Retry-After plus half of a quarter of it"),
+            (attempt(1, &get, false, 0), ra(429, 3), 1.0, ms(3750), "429 Retry-After plus at most a quarter of it"),
+            (attempt(1, &get, false, 0), ra(429, 0), 0.5, ms(50), "429 Retry-After 0: spread over 100 ms"),
+            (attempt(1, &get, false, 0), ra(503, 3), 0.5, ms(3000), "503 Retry-After: exact"),
             (attempt(1, &get, false, 0), ra(503, 60), 0.5, ms(60_000), "Retry-After at the cap"),
             (attempt(1, &get, false, 0), ra(503, 61), 0.5, Decision::Stop, "Retry-After over the cap"),
             (attempt(1, &post, false, 0), ra(503, 1), 1.0, Decision::Stop, "Retry-After does not make a POST safe"),
             (attempt(1, &get, false, 119_900), S(503), 1.0, Decision::Stop, "deadline would pass"),
             (attempt(1, &get, false, 119_700), S(503), 1.0, ms(250), "deadline not yet"),
             (attempt(1, &get, false, 100_000), ra(429, 30), 1.0, Decision::Stop, "Retry-After past the deadline"),
+            (attempt(1, &get, false, 118_800), S(429), 0.0, ms(1000), "429 wait ends before the deadline"),
+            (attempt(1, &get, false, 118_800), S(429), 1.0, Decision::Stop, "429 wait with its jitter would end past the deadline"),
         ];
         for (a, outcome, jitter, expected, why) in table {
             assert_eq!(p.decide(a, outcome, jitter), expected, "{why}");
@@ -330,6 +379,35 @@ mod tests {
             more.decide(attempt(5, &Method::GET, false, 0), S(503), 1.0),
             ms(4000)
         );
+    }
+
+    #[test]
+    fn upward_jitter_stays_between_the_wait_and_a_quarter_more() {
+        let ms = Duration::from_millis;
+        assert_eq!(upward_jitter(ms(2000), 0.0), ms(2000));
+        assert_eq!(upward_jitter(ms(2000), 0.5), ms(2250));
+        assert_eq!(upward_jitter(ms(2000), 1.0), ms(2500));
+        assert_eq!(
+            upward_jitter(ms(200), 0.5),
+            ms(250),
+            "spread at least 100 ms"
+        );
+        assert_eq!(upward_jitter(Duration::ZERO, 0.3), ms(30));
+        assert_eq!(upward_jitter(ms(1000), f64::NAN), ms(1000));
+        assert_eq!(upward_jitter(ms(1000), -1.0), ms(1000));
+        assert_eq!(upward_jitter(ms(1000), 9.0), ms(1250));
+        assert_eq!(upward_jitter(Duration::MAX, 1.0), Duration::MAX);
+        for wait in [ms(0), ms(10), ms(399), ms(400), ms(1000), ms(61_000)] {
+            let spread = (wait / 4).max(ms(100));
+            let mut seen_extra = false;
+            for _ in 0..1000 {
+                let got = upward_jitter(wait, fastrand::f64());
+                assert!(got >= wait, "{got:?} < {wait:?}");
+                assert!(got <= wait + spread, "{got:?} > {wait:?} + {spread:?}");
+                seen_extra |= got > wait;
+            }
+            assert!(seen_extra, "a random draw adds something");
+        }
     }
 
     #[test]

@@ -244,21 +244,31 @@ async fn unreachable_redis_is_an_error_or_the_chosen_local_share() {
     assert!(started.elapsed() < Duration::from_secs(3), "fails fast");
     assert!(!err.to_string().is_empty());
 
-    // With a fallback, this replica limits itself to its share: half of 10/s.
+    // With a fallback, this replica limits itself to its share: two replicas, 5 of the
+    // 10 per second each, paced at 90 %: one every 222 ms.
     let lenient = RedisRateLimiter::builder(&url)
         .limits(limits.clone())
-        .fallback(limits.share(0.5))
+        .fallback_replicas(2)
         .build()
         .unwrap();
-    lenient.acquire("tier1", None).await.unwrap();
+    let started = Instant::now();
+    let waited = lenient.acquire("tier1", None).await.unwrap();
     assert!(lenient.is_degraded());
+    // Its first local permit waits a window and a probe interval after Redis was found
+    // unreachable: permits Redis granted the other replicas may still be in use.
+    assert!(waited >= Duration::from_millis(1990), "{waited:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
     let first = Instant::now();
     for _ in 0..3 {
         lenient.acquire("tier1", None).await.unwrap();
     }
-    // Paced at 5/s, and without waiting for Redis on every call.
+    // Paced at its share, and without waiting for Redis on every call.
     let spent = first.elapsed();
-    assert!(spent >= Duration::from_millis(590), "{spent:?}");
+    assert!(spent >= Duration::from_millis(660), "{spent:?}");
     assert!(spent < Duration::from_millis(1500), "{spent:?}");
     // A secret in the URL never shows.
     let with_password = RedisRateLimiter::builder("redis://:hunter2secret@127.0.0.1:1/");

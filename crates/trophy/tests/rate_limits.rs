@@ -25,6 +25,15 @@ impl RateLimiter for Recording {
         Box::pin(async { Ok(Duration::ZERO) })
     }
 
+    fn acquire_with_limit<'a>(
+        &'a self,
+        bucket: &'a str,
+        _: RateLimit,
+        deadline: Option<tokio::time::Instant>,
+    ) -> BoxFuture<'a, questkit_core::Result<Duration>> {
+        self.acquire(bucket, deadline)
+    }
+
     fn pause<'a>(
         &'a self,
         _: &'a str,

@@ -5,14 +5,23 @@
 //! every attempt of every call (retries included), in the bucket the call names
 //! ([`crate::Request::rate_limit_bucket`]), and tells it when the server answers 429, which
 //! pauses that bucket for every caller sharing the limiter: until `Retry-After` (or
-//! `X-RateLimit-Reset`) when the server sends one, else for one period of the bucket's limit.
+//! `X-RateLimit-Reset`) when the server sends one, else for one period of the bucket's limit,
+//! plus a small random extra (a quarter of the wait, at least up to 100 ms), never less, so
+//! that callers released by the same 429 do not all come back at the same instant.
+//!
+//! A bucket's limit is the one its [`BucketLimits`] give it, or, for
+//! [`RateLimiter::acquire_with_limit`], the one each caller passes (the event batcher paces
+//! its own bucket at a share of a tier that way, so that the share holds across replicas).
 //!
 //! Waiting for a permit counts against the call's total deadline: a call that cannot get a
 //! permit in time fails at once with [`crate::Error::RateLimited`], saying how long it would
 //! have waited.
 //!
 //! Two implementations: [`LocalRateLimiter`] for one process, and `RedisRateLimiter` (cargo
-//! feature `redis`) for a fleet of replicas sharing one organisation's budget.
+//! feature `redis`) for a fleet of replicas sharing one organisation's budget. While Redis is
+//! unreachable, a `RedisRateLimiter` built with `fallback_replicas(n)` gives each of the `n`
+//! replicas `floor(L / n)` permits per period of every limit of `L` permits, starting only
+//! once the permits Redis granted before it went away have surely been used.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -27,6 +36,8 @@
 //!     .unwrap();
 //! # drop(transport);
 //! ```
+// Limits and waits come from configuration and servers: no arithmetic that could panic.
+#![deny(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -145,6 +156,22 @@ impl RateLimit {
             .unwrap_or(Duration::MAX);
         RateLimit { period, ..self }
     }
+
+    /// One replica's part of this limit when `replicas` replicas share it without talking to
+    /// each other: `floor(permits / replicas)` permits per period, a burst of 1, paced at
+    /// [`DEFAULT_MARGIN`] (or this limit's margin when it is lower). `None` when `replicas`
+    /// is 0 or above the permits: then no replica can have a whole permit, and any split would
+    /// exceed the limit.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn split_among(&self, replicas: u32) -> Option<RateLimit> {
+        let permits = self.permits.checked_div(replicas).filter(|k| *k > 0)?;
+        Some(RateLimit {
+            permits,
+            period: self.period,
+            burst: 1,
+            margin: self.margin.min(DEFAULT_MARGIN),
+        })
+    }
 }
 
 /// The limits of named buckets, and an optional one for every other bucket.
@@ -184,6 +211,12 @@ impl BucketLimits {
         self.buckets.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// Whether no bucket has a limit (no named bucket, no default).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.buckets.is_empty() && self.default.is_none()
+    }
+
     /// The same limits, each scaled to `fraction` of itself (see [`RateLimit::share`]).
     pub fn share(&self, fraction: f64) -> BucketLimits {
         BucketLimits {
@@ -214,7 +247,86 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
         deadline: Option<Instant>,
     ) -> BoxFuture<'a, Result<Duration>>;
 
+    /// Like [`RateLimiter::acquire`], but the limit of `bucket` for this call is `limit`
+    /// rather than the one configured for it. Every caller of a bucket must pass the same
+    /// limit: the event batcher uses it for its own bucket, paced at a share of a tier, so
+    /// that a limiter shared by replicas holds the share fleet-wide.
+    fn acquire_with_limit<'a>(
+        &'a self,
+        bucket: &'a str,
+        limit: RateLimit,
+        deadline: Option<Instant>,
+    ) -> BoxFuture<'a, Result<Duration>>;
+
     /// Pauses `bucket` for every caller sharing this limiter, after the server answered 429:
-    /// for `wait` when the server said how long, else for one period of the bucket's limit.
+    /// for `wait` when the server said how long, else for one period of the bucket's limit,
+    /// plus an upward random extra (up to a quarter of that wait, or up to 100 ms when that is
+    /// more) so that the callers it releases do not all return at once. Never shorter than
+    /// the server's wait.
     fn pause<'a>(&'a self, bucket: &'a str, wait: Option<Duration>) -> BoxFuture<'a, Result<()>>;
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::arithmetic_side_effects,
+    clippy::indexing_slicing
+)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_limit_splits_by_the_floor_of_its_permits() {
+        let tier1 = RateLimit::per_second(10).margin(1.0);
+        let cases: &[(u32, Option<u32>)] = &[
+            (0, None),
+            (1, Some(10)),
+            (2, Some(5)),
+            (3, Some(3)),
+            (4, Some(2)),
+            (5, Some(2)),
+            (6, Some(1)),
+            (10, Some(1)),
+            (11, None),
+            (u32::MAX, None),
+        ];
+        for (replicas, permits) in cases {
+            let split = tier1.split_among(*replicas);
+            assert_eq!(split.map(|s| s.permits()), *permits, "{replicas} replicas");
+            if let Some(split) = split {
+                // Same window, no burst, paced at the default margin: the replicas together
+                // never spend more than the whole limit in one window.
+                assert_eq!(split.period(), Duration::from_secs(1));
+                assert_eq!(split.burst_size(), 1);
+                assert!(split.interval() > Duration::from_secs(1) / split.permits());
+                assert!(split.permits() * replicas <= tier1.permits());
+            }
+        }
+        let four = tier1.split_among(4).unwrap();
+        assert_eq!(four.interval(), Duration::from_nanos(555_555_556));
+        // A lower margin is kept; a burst is not.
+        let careful = RateLimit::per_second(10).margin(0.5).burst(5);
+        let split = careful.split_among(2).unwrap();
+        assert_eq!(split.interval(), Duration::from_millis(400));
+        assert_eq!(split.burst_size(), 1);
+        // A share keeps its longer window: 10 per 1.25 s split in four is 2 per 1.25 s.
+        let batches = RateLimit::per_second(10).share(0.8).split_among(4).unwrap();
+        assert_eq!(batches.permits(), 2);
+        assert_eq!(batches.period(), Duration::from_millis(1250));
+    }
+
+    #[test]
+    fn limits_know_when_they_are_empty() {
+        assert!(BucketLimits::new().is_empty());
+        assert!(
+            !BucketLimits::new()
+                .bucket("a", RateLimit::per_second(1))
+                .is_empty()
+        );
+        assert!(
+            !BucketLimits::new()
+                .default_limit(RateLimit::per_second(1))
+                .is_empty()
+        );
+    }
 }
