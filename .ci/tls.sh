@@ -22,3 +22,18 @@ check_backend "rustls"
 check_backend "rustls-native-roots"
 check_backend "native-tls"
 check_backend "rustls,reqwest/default-tls" # rustls stays in force
+
+# Without any TLS feature, every API client on loopback `http` base URLs still builds and
+# works (its own mock answers), and no derived URL (Trophy's admin API) is forced to https:
+# the plain-http promise of the README. Each crate's test also checks that https is refused.
+check_loopback_without_tls() {
+  echo "-- $1 without TLS on loopback http"
+  local out
+  out=$(cargo test --locked --quiet -p "$1" --no-default-features --lib -- --exact \
+    client::tests::loopback_http_without_tls 2>&1) || { echo "$out"; return 1; }
+  # A renamed test would match nothing and pass: insist that it ran.
+  grep -q "1 passed" <<<"$out" || { echo "$out"; echo "the test did not run"; return 1; }
+}
+for api in questkit-trophy questkit-nudj questkit-goals questkit-giftoin; do
+  check_loopback_without_tls "$api"
+done

@@ -193,6 +193,32 @@ mod tests {
         assert!(shown.contains("x-gft-api-key"), "{shown}");
     }
 
+    /// `.ci/tls.sh` runs this with `--no-default-features` (no TLS backend): a client on a
+    /// loopback `http` base URL builds and works.
+    #[tokio::test]
+    async fn loopback_http_without_tls() {
+        use questkit_mock::giftoin::{DEMO_API_KEY, GiftoinMock, PROGRAM_IDS};
+
+        if questkit_core::transport::TLS_BACKEND.is_none() {
+            assert!(
+                matches!(Giftoin::new("k"), Err(Error::Config(_))),
+                "without TLS the default https base URL is refused"
+            );
+        }
+        let mock = GiftoinMock::start().await;
+        let client = Giftoin::builder()
+            .api_key(DEMO_API_KEY)
+            .base_url(mock.uri())
+            .build()
+            .unwrap();
+        let list = client
+            .users()
+            .collection_challenges(crate::Platform::Discord, "123456789012345678")
+            .await
+            .unwrap();
+        assert_eq!(list.len(), PROGRAM_IDS.len());
+    }
+
     #[test]
     fn header_names() {
         let names: Vec<_> = AuthHeader::ALL.iter().map(|h| h.as_str()).collect();

@@ -257,3 +257,41 @@ impl GoalsBuilder {
         Ok(Goals { transport })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `.ci/tls.sh` runs this with `--no-default-features` (no TLS backend): a client on a
+    /// loopback `http` base URL builds, logs in and works.
+    #[tokio::test]
+    async fn loopback_http_without_tls() {
+        use questkit_mock::goals::{
+            DEMO_API_KEY, DEMO_API_SIGNATURE, DEMO_PASSWORD, DEMO_USERNAME, GoalsMock,
+        };
+
+        if questkit_core::transport::TLS_BACKEND.is_none() {
+            let https = Goals::builder()
+                .base_url("https://mlm.example.com/api/v1/")
+                .api_key("k")
+                .access_token("t")
+                .without_signature()
+                .build();
+            assert!(
+                matches!(https, Err(Error::Config(_))),
+                "without TLS an https base URL is refused"
+            );
+        }
+        let mock = GoalsMock::start().await;
+        let goals = Goals::builder()
+            .base_url(mock.uri())
+            .api_key(DEMO_API_KEY)
+            .login(DEMO_USERNAME, DEMO_PASSWORD)
+            .signature(DEMO_API_SIGNATURE)
+            .build()
+            .unwrap();
+        let overview = goals.profiles().overview().await.unwrap();
+        assert!(!overview.user_goals.is_empty());
+        assert_eq!(mock.login_count(), 1);
+    }
+}

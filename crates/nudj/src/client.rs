@@ -403,6 +403,34 @@ mod tests {
         );
     }
 
+    /// `.ci/tls.sh` runs this with `--no-default-features` (no TLS backend): a client on a
+    /// loopback `http` base URL builds and works, its derived admin API included.
+    #[tokio::test]
+    async fn loopback_http_without_tls() {
+        use questkit_mock::nudj::{DEMO_ACHIEVEMENT_ID, DEMO_API_TOKEN, NudjMock};
+
+        if questkit_core::transport::TLS_BACKEND.is_none() {
+            assert!(
+                matches!(Nudj::new("acme", "t"), Err(Error::Config(_))),
+                "without TLS an https base URL is refused"
+            );
+        }
+        let mock = NudjMock::start().await;
+        let nudj = Nudj::builder()
+            .base_url(mock.uri())
+            .api_token(DEMO_API_TOKEN)
+            .build()
+            .unwrap();
+        assert_eq!(nudj.admin_base_url(), format!("{}/", mock.admin_uri()));
+        let achievement = nudj.achievements().get(DEMO_ACHIEVEMENT_ID).await.unwrap();
+        assert_eq!(achievement.id.to_string(), DEMO_ACHIEVEMENT_ID);
+        let event = crate::CustomEvent::new("purchase", "customer-8812")
+            .attribute("amount", 25)
+            .community_id("64f1c2a9e4b0a1d2c3e4f5b1");
+        let receipt = nudj.events().custom(event).await.unwrap();
+        assert_eq!(receipt.name.as_deref(), Some("purchase"));
+    }
+
     #[test]
     fn debug_hides_tokens() {
         let nudj = Nudj::builder()

@@ -2,8 +2,11 @@
 
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use questkit_core::rate_limit::{LocalRateLimiter, RateLimit};
-use questkit_core::{Auth, Error, ErrorDetails, Result, SecretString, Transport, TransportBuilder};
+use questkit_core::{
+    Auth, Error, ErrorDetails, Result, SecretString, TokenSource, Transport, TransportBuilder,
+};
 
 use crate::achievements::Achievements;
 use crate::admin::Admin;
@@ -25,6 +28,17 @@ pub const API_KEY_HEADER: &str = "X-API-KEY";
 pub const TENANT_HEADER: &str = "Tenant-ID";
 /// The header that carries a metric event's idempotency key.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+/// Where [`TrophyBuilder::server_url`] puts the admin API: beside the application API, in
+/// place of its final `/v1` (questkit-mock's layout: `{prefix}/v1` and `{prefix}/admin/v1`).
+pub const SERVER_ADMIN_PATH: &str = "/admin/v1";
+
+/// Why admin calls fail on a client whose base URL was set without an admin base URL.
+const ADMIN_NOT_SET: &str = "trophy: admin base URL not set (base_url points elsewhere): \
+                             set admin_base_url or use server_url";
+/// Why admin calls fail on a client made with [`Trophy::from_transport`] on a transport that
+/// is not Trophy's production API.
+const ADMIN_NOT_SET_FROM_TRANSPORT: &str = "trophy: admin base URL not set (the transport's \
+    base URL is not Trophy's production API): use Trophy::from_transports with an admin transport";
 
 /// A client of Trophy's application API: metrics, achievements, streaks, points, leaderboards
 /// and users.
@@ -52,6 +66,8 @@ pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 pub struct Trophy {
     transport: Transport,
     admin: Transport,
+    /// Whether `admin` reaches an admin API (false: every admin call fails with `Config`).
+    admin_configured: bool,
     tier1: Option<RateLimit>,
 }
 
@@ -85,15 +101,25 @@ impl Trophy {
         TrophyBuilder::new()
     }
 
-    /// A client on a transport you built yourself (its auth and error parser are yours); admin
-    /// calls go to [`DEFAULT_ADMIN_BASE_URL`] with the same settings.
+    /// A client on a transport you built yourself (its auth and error parser are yours).
+    ///
+    /// Admin calls go to [`DEFAULT_ADMIN_BASE_URL`] with the same settings only when the
+    /// transport's base URL is Trophy's production API ([`DEFAULT_BASE_URL`]). On any other
+    /// base URL (a mock, a proxy) the admin API is not configured: every admin call fails with
+    /// [`Error::Config`] when it is awaited, and nothing is sent. Use
+    /// [`Trophy::from_transports`] to give the admin API a transport of its own.
     pub fn from_transport(transport: Transport) -> Trophy {
-        // The constant is a valid https URL, so deriving from it cannot fail; if it ever did,
-        // admin calls would fail on the application API's 404 rather than panic here.
-        let admin = transport
-            .with_base_url(DEFAULT_ADMIN_BASE_URL)
-            .unwrap_or_else(|_| transport.clone());
-        Trophy::from_transports(transport, admin)
+        let (admin, admin_configured) = if is_production(&transport) {
+            default_admin(&transport)
+        } else {
+            (
+                not_configured(&transport, ADMIN_NOT_SET_FROM_TRANSPORT),
+                false,
+            )
+        };
+        let mut trophy = Trophy::from_transports(transport, admin);
+        trophy.admin_configured = admin_configured;
+        trophy
     }
 
     /// A client on two transports you built yourself: the application API's and the admin
@@ -104,6 +130,7 @@ impl Trophy {
         Trophy {
             transport: transport.with_rate_limit_bucket(TIER_2),
             admin: admin.with_rate_limit_bucket(TIER_1),
+            admin_configured: true,
             tier1: None,
         }
     }
@@ -121,13 +148,40 @@ impl Trophy {
     }
 
     /// The admin API's transport (its base URL and key), sharing the connection pool.
+    ///
+    /// When the admin API is not configured ([`Trophy::admin_base_url`] is `None`), this is
+    /// a transport on the application API's base URL, without credentials, whose every call
+    /// fails with [`Error::Config`] before anything is sent.
     pub fn admin_transport(&self) -> &Transport {
         &self.admin
+    }
+
+    /// The admin API's base URL (always ending with `/`), or `None` when the admin API is
+    /// not configured: the base URL was set without an admin base URL (see
+    /// [`TrophyBuilder::admin_base_url`]), and every admin call fails with [`Error::Config`].
+    ///
+    /// ```
+    /// use questkit_trophy::Trophy;
+    ///
+    /// let production = Trophy::new("sk_live").unwrap();
+    /// assert_eq!(production.admin_base_url(), Some("https://admin.trophy.so/v1/"));
+    /// let mock = Trophy::builder().api_key("k").server_url("http://127.0.0.1:9/v1").build().unwrap();
+    /// assert_eq!(mock.admin_base_url(), Some("http://127.0.0.1:9/admin/v1/"));
+    /// let app_only = Trophy::builder().api_key("k").base_url("http://127.0.0.1:9/v1").build().unwrap();
+    /// assert_eq!(app_only.admin_base_url(), None);
+    /// ```
+    pub fn admin_base_url(&self) -> Option<&str> {
+        self.admin_configured
+            .then(|| self.admin.base_url().as_str())
     }
 
     /// The admin API: configuration (metrics, achievements, points, leaderboards, attributes,
     /// streaks, settings, tenants, application keys) and bulk metric events. See
     /// [`crate::admin`] for keys, the tenant header and bulk semantics.
+    ///
+    /// On a client whose admin API is not configured ([`Trophy::admin_base_url`] is `None`)
+    /// every admin call, and every batch of an event batcher, fails with [`Error::Config`]
+    /// when it is awaited.
     ///
     /// ```no_run
     /// # async fn run(trophy: questkit_trophy::Trophy) -> questkit_core::Result<()> {
@@ -180,9 +234,20 @@ pub struct TrophyBuilder {
     transport: TransportBuilder,
     api_key: Option<SecretString>,
     admin_api_key: Option<SecretString>,
-    admin_base_url: Option<String>,
+    admin_base: AdminBase,
     tenant_id: Option<String>,
     tiers: Option<(RateLimit, RateLimit)>,
+}
+
+/// Where the builder puts the admin API.
+#[derive(Clone, Debug)]
+enum AdminBase {
+    /// Not set: production when the application API is production, else not configured.
+    Unset,
+    /// Set with [`TrophyBuilder::admin_base_url`].
+    Url(String),
+    /// Beside the application API, set with [`TrophyBuilder::server_url`].
+    BesideServer,
 }
 
 impl Default for TrophyBuilder {
@@ -198,7 +263,7 @@ impl TrophyBuilder {
             transport: Transport::builder("trophy").error_parser(parse_error_body),
             api_key: None,
             admin_api_key: None,
-            admin_base_url: None,
+            admin_base: AdminBase::Unset,
             tenant_id: None,
             tiers: None,
         }
@@ -220,11 +285,67 @@ impl TrophyBuilder {
         self
     }
 
-    /// The admin API's base URL (default [`DEFAULT_ADMIN_BASE_URL`]; a mock's is
-    /// `TrophyMock::admin_uri()`). Set it along with [`TrophyBuilder::base_url`] when you point
-    /// the client at a mock or a proxy. It shares the connection pool and every other setting.
+    /// The admin API's base URL (a mock's is `TrophyMock::admin_uri()`). It shares the
+    /// connection pool and every other setting; [`TrophyBuilder::build`] checks it like the
+    /// base URL.
+    ///
+    /// Without it, the admin API is Trophy's production one ([`DEFAULT_ADMIN_BASE_URL`]) only
+    /// while the base URL is too (not set, or [`DEFAULT_BASE_URL`]). When you point the
+    /// client elsewhere with [`TrophyBuilder::base_url`] (a mock, a proxy, a staging host), the
+    /// admin API is **not configured** rather than left on production: the client builds,
+    /// application calls work, and every admin call (event batches included) fails with
+    /// [`Error::Config`] ("admin base URL not set ...") when it is awaited, sending nothing.
+    /// Failing the calls, not `build()`, keeps clients that never use the admin API working
+    /// (a loopback mock with no TLS feature compiled in, where the production admin URL could
+    /// not even be built); failing them rather than guessing keeps test traffic and keys
+    /// away from production. Set this, or use [`TrophyBuilder::server_url`] for one server
+    /// serving both. A later call of either replaces this one.
+    ///
+    /// ```
+    /// use questkit_trophy::Trophy;
+    ///
+    /// let proxied = Trophy::builder()
+    ///     .api_key("sk_test")
+    ///     .base_url("https://trophy-proxy.example/v1")
+    ///     .admin_base_url("https://trophy-proxy.example/admin/v1")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(proxied.admin_base_url(), Some("https://trophy-proxy.example/admin/v1/"));
+    /// ```
     pub fn admin_base_url(mut self, url: impl Into<String>) -> Self {
-        self.admin_base_url = Some(url.into());
+        self.admin_base = AdminBase::Url(url.into());
+        self
+    }
+
+    /// One server for both APIs (a mock, a proxy, the `questkit-mock` binary): the application
+    /// API at `url`, the admin API beside it at the same origin, where `url`'s final `/v1`
+    /// segment becomes [`SERVER_ADMIN_PATH`] (`/admin/v1`); a `url` whose path does not end in
+    /// `/v1` gets `/admin/v1` appended. This is questkit-mock's layout, so
+    /// `server_url(mock.uri())` reaches both APIs of a `TrophyMock`:
+    ///
+    /// | `url`                               | application API                     | admin API |
+    /// |-------------------------------------|-------------------------------------|-----------|
+    /// | `http://127.0.0.1:8080/v1`          | `http://127.0.0.1:8080/v1/`         | `http://127.0.0.1:8080/admin/v1/` |
+    /// | `http://127.0.0.1:8080/trophy/v1`   | `http://127.0.0.1:8080/trophy/v1/`  | `http://127.0.0.1:8080/trophy/admin/v1/` |
+    /// | `https://proxy.example/trophy`      | `https://proxy.example/trophy/`     | `https://proxy.example/trophy/admin/v1/` |
+    ///
+    /// It sets the base URL and replaces an earlier [`TrophyBuilder::admin_base_url`]; a later
+    /// `admin_base_url` replaces the admin half, a later `base_url` moves both.
+    ///
+    /// ```
+    /// use questkit_trophy::Trophy;
+    ///
+    /// let trophy = Trophy::builder()
+    ///     .api_key("sk_test")
+    ///     .server_url("http://127.0.0.1:8080/trophy/v1")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(trophy.transport().base_url().as_str(), "http://127.0.0.1:8080/trophy/v1/");
+    /// assert_eq!(trophy.admin_base_url(), Some("http://127.0.0.1:8080/trophy/admin/v1/"));
+    /// ```
+    pub fn server_url(mut self, url: impl Into<String>) -> Self {
+        self.transport = self.transport.base_url(url);
+        self.admin_base = AdminBase::BesideServer;
         self
     }
 
@@ -273,7 +394,9 @@ impl TrophyBuilder {
     /// Checks the settings and builds the client.
     ///
     /// Fails with [`Error::Config`] without an API key, with an unparsable or plain-`http`
-    /// non-loopback base URL (application or admin), or an invalid tenant header value.
+    /// non-loopback base URL (the application API's, or an admin base URL you set), an
+    /// invalid key, or an invalid tenant header value. An admin base URL you did not choose
+    /// never fails the build: see [`TrophyBuilder::admin_base_url`].
     pub fn build(self) -> Result<Trophy> {
         let key = self
             .api_key
@@ -291,18 +414,107 @@ impl TrophyBuilder {
             transport = transport.header(TENANT_HEADER, tenant);
         }
         let transport = transport.auth(Auth::header(API_KEY_HEADER, key)).build()?;
-        let admin_base = self
-            .admin_base_url
-            .as_deref()
-            .unwrap_or(DEFAULT_ADMIN_BASE_URL);
-        let admin = match self.admin_api_key {
-            Some(admin_key) => transport
-                .with_base_url_and_auth(admin_base, Auth::header(API_KEY_HEADER, admin_key))?,
-            None => transport.with_base_url(admin_base)?,
+        let admin_auth = self
+            .admin_api_key
+            .map(|admin_key| Auth::header(API_KEY_HEADER, admin_key));
+        let chosen = match self.admin_base {
+            AdminBase::Url(url) => Some(url),
+            AdminBase::BesideServer => {
+                let base = transport.base_url();
+                Some(beside(&base.origin().ascii_serialization(), base.path()))
+            }
+            AdminBase::Unset => None,
+        };
+        let (admin, admin_configured) = match (chosen, admin_auth) {
+            // A base URL the user chose: its errors are theirs, reported now.
+            (Some(url), Some(auth)) => (transport.with_base_url_and_auth(&url, auth)?, true),
+            (Some(url), None) => (transport.with_base_url(&url)?, true),
+            (None, auth) => {
+                if let Some(auth) = auth {
+                    // The admin key is checked even when no admin API is configured.
+                    transport.with_base_url_and_auth(transport.base_url().as_str(), auth)?;
+                }
+                if is_production(&transport) {
+                    default_admin(&transport)
+                } else {
+                    (not_configured(&transport, ADMIN_NOT_SET), false)
+                }
+            }
         };
         let mut trophy = Trophy::from_transports(transport, admin);
+        trophy.admin_configured = admin_configured;
         trophy.tier1 = self.tiers.map(|(tier1, _)| tier1);
         Ok(trophy)
+    }
+}
+
+/// Whether `transport` is on Trophy's production application API.
+fn is_production(transport: &Transport) -> bool {
+    transport.base_url().as_str().trim_end_matches('/') == DEFAULT_BASE_URL
+}
+
+/// The production admin API beside the production application API, or, if the transport
+/// cannot reach it (no TLS backend with your own HTTP client...), a transport whose calls
+/// fail with the reason. The flag says which.
+fn default_admin(transport: &Transport) -> (Transport, bool) {
+    match transport.with_base_url(DEFAULT_ADMIN_BASE_URL) {
+        Ok(admin) => (admin, true),
+        Err(err) => {
+            let reason =
+                format!("trophy: the admin API {DEFAULT_ADMIN_BASE_URL} cannot be used: {err}");
+            (not_configured(transport, reason), false)
+        }
+    }
+}
+
+/// The admin base URL [`TrophyBuilder::server_url`] derives from the application API's
+/// origin and path: a final `/v1` becomes [`SERVER_ADMIN_PATH`], other paths get it appended.
+fn beside(origin: &str, path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    let prefix = path.strip_suffix("/v1").unwrap_or(path);
+    format!("{origin}{prefix}{SERVER_ADMIN_PATH}")
+}
+
+/// The admin transport of a client whose admin API is not configured.
+///
+/// Admin calls are built by every admin resource from the admin [`Transport`], so the
+/// transport itself carries the failure: its only credential is a token source that fails
+/// with [`Error::Config`] (`reason`). The transport asks for the token before taking a
+/// rate-limit permit or sending anything, so every admin call, and every batch of an event
+/// batcher, fails when it is awaited, without a request, and `build()` never fails because
+/// of an admin URL the user did not choose. It stays on the application API's origin and
+/// carries no key, so nothing could reach production or leak a key even if a call skipped
+/// the token source.
+fn not_configured(transport: &Transport, reason: impl Into<String>) -> Transport {
+    let source = AdminNotConfigured {
+        reason: reason.into(),
+    };
+    // A sibling on the transport's own base URL: its scheme, origin and TLS were checked when
+    // the transport was built, and a token source is always a valid credential, so this does
+    // not fail; if it ever did, admin calls would use the application transport's settings
+    // on its own base URL, never production.
+    transport
+        .with_base_url_and_auth(transport.base_url().as_str(), Auth::token_source(source))
+        .unwrap_or_else(|_| transport.clone())
+}
+
+/// The "credential" of an admin API that is not configured: every call fails with
+/// [`Error::Config`] saying why.
+struct AdminNotConfigured {
+    reason: String,
+}
+
+impl TokenSource for AdminNotConfigured {
+    fn token<'a>(&'a self, _: &'a Transport) -> BoxFuture<'a, Result<SecretString>> {
+        Box::pin(std::future::ready(Err(Error::config(self.reason.clone()))))
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        transport: &'a Transport,
+        _: &'a SecretString,
+    ) -> BoxFuture<'a, Result<SecretString>> {
+        self.token(transport)
     }
 }
 
@@ -376,6 +588,177 @@ mod tests {
         assert_eq!(
             derived.admin_transport().base_url().as_str(),
             "https://admin.trophy.so/v1/"
+        );
+    }
+
+    #[test]
+    fn admin_base_follows_the_base_url() {
+        let build = |b: TrophyBuilder| b.api_key("k").build().unwrap();
+        let production = build(Trophy::builder());
+        assert_eq!(
+            production.admin_base_url(),
+            Some("https://admin.trophy.so/v1/")
+        );
+        let explicit = build(Trophy::builder().base_url("https://API.trophy.so/v1/"));
+        assert_eq!(
+            explicit.admin_base_url(),
+            Some("https://admin.trophy.so/v1/"),
+            "the production base URL, however written, keeps the production admin API"
+        );
+        for app in ["http://127.0.0.1:9/v1", "https://trophy-proxy.example/v1"] {
+            let elsewhere = build(Trophy::builder().base_url(app));
+            assert_eq!(elsewhere.admin_base_url(), None, "{app}");
+            assert_ne!(
+                elsewhere.admin_transport().base_url().host_str(),
+                Some("admin.trophy.so"),
+                "{app}"
+            );
+        }
+        let with_admin_key = Trophy::builder()
+            .api_key("k")
+            .admin_api_key("bad\nkey")
+            .base_url("http://127.0.0.1:9/v1")
+            .build();
+        assert!(
+            matches!(with_admin_key, Err(Error::Config(_))),
+            "the admin key is checked even without an admin API"
+        );
+        let mock = Trophy::builder()
+            .api_key("k")
+            .base_url("http://127.0.0.1:9/v1")
+            .build()
+            .unwrap();
+        let derived = Trophy::from_transport(mock.transport().clone());
+        assert_eq!(derived.admin_base_url(), None);
+        let both = Trophy::from_transports(
+            mock.transport().clone(),
+            mock.transport()
+                .with_base_url("http://127.0.0.1:9/a/")
+                .unwrap(),
+        );
+        assert_eq!(both.admin_base_url(), Some("http://127.0.0.1:9/a/"));
+    }
+
+    #[test]
+    fn server_url_puts_the_admin_api_beside_the_application_api() {
+        let cases = [
+            (
+                "http://127.0.0.1:8080/v1",
+                "http://127.0.0.1:8080/v1/",
+                "http://127.0.0.1:8080/admin/v1/",
+            ),
+            (
+                "http://127.0.0.1:8080/v1/",
+                "http://127.0.0.1:8080/v1/",
+                "http://127.0.0.1:8080/admin/v1/",
+            ),
+            (
+                "http://127.0.0.1:8080/trophy/v1",
+                "http://127.0.0.1:8080/trophy/v1/",
+                "http://127.0.0.1:8080/trophy/admin/v1/",
+            ),
+            (
+                "http://[::1]:9",
+                "http://[::1]:9/",
+                "http://[::1]:9/admin/v1/",
+            ),
+            (
+                "http://localhost:9/api",
+                "http://localhost:9/api/",
+                "http://localhost:9/api/admin/v1/",
+            ),
+            (
+                "https://proxy.example/trophy/v10",
+                "https://proxy.example/trophy/v10/",
+                "https://proxy.example/trophy/v10/admin/v1/",
+            ),
+        ];
+        for (url, app, admin) in cases {
+            let trophy = Trophy::builder()
+                .api_key("k")
+                .server_url(url)
+                .build()
+                .unwrap();
+            assert_eq!(trophy.transport().base_url().as_str(), app, "{url}");
+            assert_eq!(trophy.admin_base_url(), Some(admin), "{url}");
+        }
+        let overridden = Trophy::builder()
+            .api_key("k")
+            .server_url("http://127.0.0.1:9/v1")
+            .admin_base_url("http://127.0.0.1:9/other/v1")
+            .build()
+            .unwrap();
+        assert_eq!(
+            overridden.admin_base_url(),
+            Some("http://127.0.0.1:9/other/v1/")
+        );
+        let replaced = Trophy::builder()
+            .api_key("k")
+            .admin_base_url("http://127.0.0.1:9/other/v1")
+            .server_url("http://127.0.0.1:9/v1")
+            .build()
+            .unwrap();
+        assert_eq!(
+            replaced.admin_base_url(),
+            Some("http://127.0.0.1:9/admin/v1/")
+        );
+        let moved = Trophy::builder()
+            .api_key("k")
+            .server_url("http://127.0.0.1:9/v1")
+            .base_url("http://127.0.0.1:7/x/v1")
+            .build()
+            .unwrap();
+        assert_eq!(
+            moved.admin_base_url(),
+            Some("http://127.0.0.1:7/x/admin/v1/")
+        );
+        let insecure = Trophy::builder()
+            .api_key("k")
+            .server_url("http://trophy.example/v1")
+            .build();
+        assert!(matches!(insecure, Err(Error::Config(_))));
+        assert_eq!(beside("http://h", "/"), "http://h/admin/v1");
+        assert_eq!(beside("http://h", "/a/v1/"), "http://h/a/admin/v1");
+    }
+
+    /// `.ci/tls.sh` runs this with `--no-default-features` (no TLS backend): a client on
+    /// loopback `http` base URLs builds and works, admin API included, and one whose admin
+    /// API is not configured builds too, its admin calls failing with `Config` when awaited.
+    #[tokio::test]
+    async fn loopback_http_without_tls() {
+        use questkit_mock::trophy::{DEMO_ADMIN_API_KEY, TrophyMock};
+
+        if questkit_core::transport::TLS_BACKEND.is_none() {
+            assert!(
+                matches!(Trophy::new("k"), Err(Error::Config(_))),
+                "without TLS the production https base URL is refused"
+            );
+        }
+        let mock = TrophyMock::start().await;
+        let trophy = Trophy::builder()
+            .api_key(DEMO_ADMIN_API_KEY)
+            .server_url(mock.uri())
+            .build()
+            .unwrap();
+        let metric = trophy
+            .users()
+            .single_metric("user-1", "words-written")
+            .await
+            .unwrap();
+        assert_eq!(metric.key, "words-written");
+        let metrics = trophy.admin().metrics().list().await.unwrap();
+        assert!(metrics.iter().any(|m| m.key == "words-written"));
+
+        let app_only = Trophy::builder()
+            .api_key(DEMO_ADMIN_API_KEY)
+            .base_url(mock.uri())
+            .build()
+            .unwrap();
+        assert!(app_only.users().get("user-1").await.is_ok());
+        let err = app_only.admin().metrics().list().await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Config(m) if m.contains("admin base URL not set")),
+            "{err}"
         );
     }
 

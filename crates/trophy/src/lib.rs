@@ -63,7 +63,13 @@
 //! axum extractor.
 //!
 //! The admin API (configuration, tenants, application keys, bulk events) is on the same
-//! client: [`Trophy::admin`]; see [`admin`].
+//! client: [`Trophy::admin`]; see [`admin`]. To point a client at a mock or a proxy, give it
+//! both base URLs ([`TrophyBuilder::server_url`] for one server serving both, as
+//! questkit-mock does, or `base_url` and `admin_base_url`): with only `base_url` moved, admin
+//! calls fail with a `Config` error instead of reaching Trophy's production admin API.
+//!
+//! Rate limits: [`rate_limits`] names Trophy's tiers and re-exports the limiter types
+//! (`LocalRateLimiter`, and `RedisRateLimiter` for a fleet with the `redis` feature).
 #![deny(missing_docs)]
 // On docs.rs, items behind a cargo feature say which one.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -12,9 +12,48 @@
 //! [`rate_limit_tiers`](crate::TrophyBuilder::rate_limit_tiers) or
 //! [`rate_limiter`](crate::TrophyBuilder::rate_limiter) paces each tier on its own. The limits
 //! are per organisation: when several processes share one, give them one
-//! `RedisRateLimiter` with [`documented`] (or [`tiers`]) limits and one namespace.
+//! `RedisRateLimiter` (feature `redis`) with [`documented`] (or [`tiers`]) limits and one
+//! namespace.
+//!
+//! The limiter types are re-exported here from `questkit_core::rate_limit`, so that a crate
+//! depending only on `questkit-trophy` can name them: [`RateLimit`], [`BucketLimits`], the
+//! [`RateLimiter`] trait, [`LocalRateLimiter`] (one process), and with the `redis` feature
+//! `RedisRateLimiter` and `RedisRateLimiterBuilder` (a fleet).
+#![cfg_attr(
+    feature = "redis",
+    doc = r#"
+A fleet of four replicas sharing one organisation's budget through Redis (the event batcher of
+each replica takes its Tier 1 permits from the same limiter):
 
-use questkit_core::rate_limit::{BucketLimits, RateLimit};
+```no_run
+use std::sync::Arc;
+use questkit_trophy::Trophy;
+use questkit_trophy::rate_limits::{self, RedisRateLimiter};
+
+# async fn run() -> Result<(), Box<dyn std::error::Error>> {
+let limiter = RedisRateLimiter::builder("redis://127.0.0.1:6379")
+    .namespace("trophy:acme-production")
+    .limits(rate_limits::documented())
+    // While Redis is unreachable, each of the 4 replicas paces itself at a quarter of the
+    // budget, so that together they stay within it.
+    .fallback_replicas(4)
+    .build()?;
+let trophy = Trophy::builder()
+    .api_key(std::env::var("TROPHY_API_KEY").unwrap_or_default())
+    .rate_limiter(Arc::new(limiter))
+    .build()?;
+let user = trophy.users().get("user-1").await?;
+# drop(user);
+# Ok(())
+# }
+```
+"#
+)]
+
+pub use questkit_core::rate_limit::{BucketLimits, LocalRateLimiter, RateLimit, RateLimiter};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use questkit_core::rate_limit::{RedisRateLimiter, RedisRateLimiterBuilder};
 
 /// The bucket of metric events, achievement completions and every admin call.
 pub const TIER_1: &str = "tier1";

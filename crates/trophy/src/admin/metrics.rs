@@ -354,19 +354,79 @@ impl BatchEvent {
 }
 
 /// Trophy's answer to a batch (schema `BatchEventsResponse`): how many events it queued.
+///
+/// Trophy's spec types `accepted` as an integer with no minimum, and the answer arrives after
+/// Trophy has queued the events, so no integer may fail the call: any JSON integer is read,
+/// negative ones included, and one beyond `i64`'s range (or written as a float, such as
+/// `1e30`) is saturated to `i64::MIN` or `i64::MAX`. Only a count equal to the number sent
+/// makes the batch [`BatchOutcome::Complete`].
+///
+/// ```
+/// use questkit_trophy::admin::metrics::BatchEventsResponse;
+///
+/// let odd: BatchEventsResponse = serde_json::from_str(r#"{"accepted": -1}"#)?;
+/// assert_eq!(odd.accepted, -1);
+/// let huge: BatchEventsResponse = serde_json::from_str(r#"{"accepted": 18446744073709551615}"#)?;
+/// assert_eq!(huge.accepted, i64::MAX);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BatchEventsResponse {
-    /// The events accepted into Trophy's processing queue.
-    pub accepted: u64,
+    /// The events accepted into Trophy's processing queue, as Trophy counts them (any
+    /// integer; saturated to `i64`'s range).
+    #[serde(deserialize_with = "saturating_i64")]
+    pub accepted: i64,
 }
 
-/// The outcome of a batch: every event queued, or fewer than were sent.
+/// Reads any JSON integer as `i64`, saturating beyond its range; a float is accepted when it
+/// is a whole number (serde_json reads integers beyond `u64` as floats), saturated the same
+/// way. Other values (a fraction, a string, `null`) are a decode error.
+fn saturating_i64<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    struct Saturating;
+
+    impl serde::de::Visitor<'_> for Saturating {
+        type Value = i64;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an integer")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<i64, E> {
+            Ok(v)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<i64, E> {
+            Ok(i64::try_from(v).unwrap_or(i64::MAX))
+        }
+
+        fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<i64, E> {
+            Ok(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+        }
+
+        fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<i64, E> {
+            Ok(i64::try_from(v).unwrap_or(i64::MAX))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+            if v.is_finite() && v.fract() == 0.0 {
+                // `as` saturates at i64's bounds: a count beyond them stays a count.
+                Ok(v as i64)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    deserializer.deserialize_any(Saturating)
+}
+
+/// The outcome of a batch: every event queued, or another count than was sent.
 ///
 /// Trophy answers `202 {"accepted": n}` and processes the events later. Only `n` equal to
-/// the number sent is [`BatchOutcome::Complete`]; anything else is
-/// [`BatchOutcome::Incomplete`], which is not a success: Trophy does not say which events it
-/// left out, so resend the same events (same idempotency keys: those already taken are
+/// the number sent is [`BatchOutcome::Complete`]; anything else (fewer, more, zero, negative)
+/// is [`BatchOutcome::Incomplete`], which is not a success: Trophy does not say which events
+/// it left out, so resend the same events (same idempotency keys: those already taken are
 /// ignored) or report them.
 ///
 /// ```
@@ -376,6 +436,9 @@ pub struct BatchEventsResponse {
 /// assert!(!partial.is_complete());
 /// assert_eq!(partial.missing(), 2);
 /// assert_eq!(BatchOutcome::new(3, 3), BatchOutcome::Complete { accepted: 3 });
+/// let negative = BatchOutcome::new(3, -1);
+/// assert!(!negative.is_complete());
+/// assert_eq!((negative.accepted(), negative.missing()), (-1, 3));
 /// ```
 #[must_use = "an incomplete batch means Trophy did not take every event"]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -390,16 +453,18 @@ pub enum BatchOutcome {
     Incomplete {
         /// The events sent.
         sent: u64,
-        /// The events Trophy says it queued.
-        accepted: u64,
+        /// The events Trophy says it queued: any integer, as Trophy sent it (negative or
+        /// larger than `sent` included).
+        accepted: i64,
     },
 }
 
 impl BatchOutcome {
-    /// The outcome of sending `sent` events of which Trophy accepted `accepted`.
-    pub fn new(sent: u64, accepted: u64) -> Self {
-        if sent == accepted {
-            BatchOutcome::Complete { accepted }
+    /// The outcome of sending `sent` events of which Trophy says it accepted `accepted`:
+    /// complete only when the two are equal.
+    pub fn new(sent: u64, accepted: i64) -> Self {
+        if u64::try_from(accepted) == Ok(sent) {
+            BatchOutcome::Complete { accepted: sent }
         } else {
             BatchOutcome::Incomplete { sent, accepted }
         }
@@ -418,18 +483,24 @@ impl BatchOutcome {
         }
     }
 
-    /// The events Trophy queued.
-    pub fn accepted(&self) -> u64 {
+    /// The events Trophy says it queued, as it counted them (negative when Trophy sent a
+    /// negative count; saturated at `i64::MAX` for a count beyond it).
+    pub fn accepted(&self) -> i64 {
         match *self {
-            BatchOutcome::Complete { accepted } | BatchOutcome::Incomplete { accepted, .. } => {
-                accepted
-            }
+            BatchOutcome::Complete { accepted } => i64::try_from(accepted).unwrap_or(i64::MAX),
+            BatchOutcome::Incomplete { accepted, .. } => accepted,
         }
     }
 
-    /// How many events sent were not queued (0 when complete).
+    /// How many events sent were not queued: 0 when complete or when Trophy counted more
+    /// than were sent, all of them when its count is zero or negative.
     pub fn missing(&self) -> u64 {
-        self.sent().saturating_sub(self.accepted())
+        match *self {
+            BatchOutcome::Complete { .. } => 0,
+            BatchOutcome::Incomplete { sent, accepted } => {
+                sent.saturating_sub(u64::try_from(accepted).unwrap_or(0))
+            }
+        }
     }
 }
 
@@ -672,10 +743,80 @@ mod tests {
     #[test]
     fn outcomes() {
         assert!(BatchOutcome::new(2, 2).is_complete());
+        assert_eq!(
+            BatchOutcome::new(0, 0),
+            BatchOutcome::Complete { accepted: 0 }
+        );
         let short = BatchOutcome::new(5, 3);
         assert_eq!((short.sent(), short.accepted(), short.missing()), (5, 3, 2));
         let over = BatchOutcome::new(1, 2);
         assert!(!over.is_complete());
         assert_eq!(over.missing(), 0);
+        let negative = BatchOutcome::new(4, -2);
+        assert!(!negative.is_complete());
+        assert_eq!(
+            (negative.sent(), negative.accepted(), negative.missing()),
+            (4, -2, 4)
+        );
+        let none = BatchOutcome::new(3, 0);
+        assert_eq!((none.is_complete(), none.missing()), (false, 3));
+        let extreme = BatchOutcome::new(u64::MAX, i64::MIN);
+        assert_eq!(extreme.missing(), u64::MAX);
+        let saturated = BatchOutcome::new(1000, i64::MAX);
+        assert_eq!((saturated.is_complete(), saturated.missing()), (false, 0));
+        let all = BatchOutcome::new(u64::MAX, i64::MAX);
+        assert!(
+            !all.is_complete(),
+            "a saturated count never equals a larger batch"
+        );
+        assert_eq!(
+            BatchOutcome::Complete { accepted: u64::MAX }.accepted(),
+            i64::MAX
+        );
+    }
+
+    #[test]
+    fn batch_answers_tolerate_any_integer() {
+        let read = |body: &str| serde_json::from_str::<BatchEventsResponse>(body);
+        let cases: [(&str, i64); 9] = [
+            (r#"{"accepted": 998}"#, 998),
+            (r#"{"accepted": 0}"#, 0),
+            (r#"{"accepted": -5}"#, -5),
+            (r#"{"accepted": -9223372036854775808}"#, i64::MIN),
+            (r#"{"accepted": 9223372036854775807}"#, i64::MAX),
+            (r#"{"accepted": 9223372036854775808}"#, i64::MAX),
+            (r#"{"accepted": 18446744073709551615}"#, i64::MAX),
+            (r#"{"accepted": 123456789012345678901234567890}"#, i64::MAX),
+            (r#"{"accepted": -123456789012345678901234567890}"#, i64::MIN),
+        ];
+        for (body, accepted) in cases {
+            let answer = read(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+            assert_eq!(answer.accepted, accepted, "{body}");
+            let again: BatchEventsResponse =
+                serde_json::from_value(serde_json::to_value(answer).unwrap()).unwrap();
+            assert_eq!(again, answer, "round trip of {body}");
+        }
+        assert_eq!(read(r#"{"accepted": 3.0}"#).unwrap().accepted, 3);
+        assert_eq!(read(r#"{"accepted": -1e30}"#).unwrap().accepted, i64::MIN);
+        assert_eq!(
+            read(r#"{"accepted": 2, "extra": true}"#).unwrap().accepted,
+            2
+        );
+        for bad in [
+            r#"{"accepted": 2.5}"#,
+            r#"{"accepted": "2"}"#,
+            r#"{"accepted": null}"#,
+            r#"{}"#,
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        let negative = read(r#"{"accepted": -3}"#).unwrap();
+        assert_eq!(
+            BatchOutcome::new(3, negative.accepted),
+            BatchOutcome::Incomplete {
+                sent: 3,
+                accepted: -3
+            }
+        );
     }
 }
