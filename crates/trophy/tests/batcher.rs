@@ -9,8 +9,8 @@ use questkit_core::rate_limit::RateLimit;
 use questkit_mock::trophy::{DEMO_ADMIN_API_KEY, TrophyMock};
 use questkit_mock::trophy_traffic::WriteFaults;
 use questkit_trophy::Trophy;
-use questkit_trophy::admin::batcher::BatcherConfig;
-use questkit_trophy::admin::metrics::BatchEvent;
+use questkit_trophy::admin::batcher::{BatcherConfig, SendError};
+use questkit_trophy::admin::metrics::{BatchEvent, NewMetric};
 
 fn trophy(mock: &TrophyMock) -> questkit_trophy::TrophyBuilder {
     Trophy::builder()
@@ -63,12 +63,12 @@ async fn nothing_is_lost_or_counted_twice_under_faults() {
         slow_every: 7,
         slow_delay: Duration::from_secs(2),
     });
+    // The client's retry policy does not apply to batches: the batcher sends them again
+    // itself, paced, with its own backoff.
     let trophy = trophy(&mock)
         .timeout(Duration::from_millis(400))
         .retry_policy(RetryPolicy {
-            max_retries: 6,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(50),
+            max_retries: 0,
             ..RetryPolicy::default()
         })
         .build()
@@ -76,7 +76,11 @@ async fn nothing_is_lost_or_counted_twice_under_faults() {
     let batcher = trophy
         .admin()
         .metrics()
-        .batcher(fast().max_batch_size(100))
+        .batcher(
+            fast()
+                .max_batch_size(100)
+                .retry_backoff(Duration::from_millis(10), Duration::from_millis(50)),
+        )
         .unwrap();
     let sent = events(3000);
     for event in sent.clone() {
@@ -88,7 +92,7 @@ async fn nothing_is_lost_or_counted_twice_under_faults() {
         traffic.failed_writes > 0 && traffic.slowed_writes > 0,
         "{traffic:?}"
     );
-    assert!(report.retries > 0);
+    assert!(report.resends > 0, "{report:?}");
     assert_eq!(report.delivered, 3000, "{:?}", report.failed.first());
     assert!(report.is_complete());
     // Every event reached Trophy exactly once as far as counting goes: the replays of the
@@ -134,10 +138,11 @@ async fn a_refused_event_is_isolated_and_the_rest_delivered() {
         panic!("{:?}", report.failed[0].reason)
     };
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(report.batches, 1);
     assert!(
-        report.batches <= 10,
+        report.split_requests <= 8,
         "halving, not one request per event: {}",
-        report.batches
+        report.split_requests
     );
 }
 
@@ -174,4 +179,96 @@ async fn within_the_documented_limits_the_mock_never_answers_429() {
     let traffic = mock.traffic();
     assert_eq!(traffic.tier1_rejected, 0, "{traffic:?}");
     assert!(traffic.tier1_allowed >= 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checked_batcher_hands_unknown_metric_keys_back_to_the_producer() {
+    let mock = TrophyMock::start().await;
+    let trophy = trophy(&mock).build().unwrap();
+    let batcher = trophy
+        .admin()
+        .metrics()
+        .checked_batcher(fast(), Duration::from_secs(300))
+        .unwrap();
+    for event in events(20) {
+        batcher.send(event).await.unwrap();
+    }
+    let refused = batcher
+        .send(BatchEvent::new("no-such-metric", "user-1", 1.0))
+        .await
+        .unwrap_err();
+    let SendError::Invalid(event, why) = refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(event.key, "no-such-metric");
+    assert!(why.to_string().contains("no-such-metric"), "{why}");
+    let lists = list_calls(&mock).await;
+    assert_eq!(
+        lists, 2,
+        "one list when first needed, one more for the missing key"
+    );
+    // The same key again: refused at once, no other look-up (even by try_send).
+    for _ in 0..5 {
+        let again = batcher
+            .send(BatchEvent::new("no-such-metric", "user-2", 1.0))
+            .await;
+        assert!(matches!(again, Err(SendError::Invalid(..))), "{again:?}");
+    }
+    assert!(matches!(
+        batcher.try_send(BatchEvent::new("no-such-metric", "user-3", 1.0)),
+        Err(SendError::Invalid(..))
+    ));
+    assert_eq!(list_calls(&mock).await, lists);
+    // A metric created after the list was fetched goes through: its key is looked up again.
+    trophy
+        .admin()
+        .metrics()
+        .create([NewMetric::new("Pages read", "pages-read")])
+        .await
+        .unwrap();
+    batcher
+        .send(BatchEvent::new("pages-read", "user-1", 3.0))
+        .await
+        .unwrap();
+    let report = batcher.shutdown(Duration::from_secs(10)).await;
+    assert_eq!(report.delivered, 21);
+    assert!(report.is_complete(), "{:?}", report.failed);
+    assert_eq!(report.split_requests, 0, "no batch was refused");
+}
+
+/// How many `GET /metrics` the admin mock received.
+async fn list_calls(mock: &TrophyMock) -> usize {
+    mock.admin()
+        .received_requests()
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "GET" && r.url.path().ends_with("/metrics"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_404_that_is_not_about_a_metric_fails_the_batch_without_splitting_it() {
+    let mock = TrophyMock::start().await;
+    // A wrong admin base: every batch request answers 404 for the path.
+    let trophy = Trophy::builder()
+        .api_key(DEMO_ADMIN_API_KEY)
+        .base_url(mock.uri())
+        .admin_base_url(format!("{}/wrong", mock.admin_uri()))
+        .build()
+        .unwrap();
+    let batcher = trophy.admin().metrics().batcher(fast()).unwrap();
+    for event in events(40) {
+        batcher.send(event).await.unwrap();
+    }
+    let report = batcher.shutdown(Duration::from_secs(10)).await;
+    assert_eq!(report.failed_count, 40);
+    assert_eq!(
+        (report.batches, report.split_requests, report.resends),
+        (1, 0, 0)
+    );
+    assert!(
+        matches!(report.failed[0].reason, FailureReason::Failed(_)),
+        "{:?}",
+        report.failed[0]
+    );
 }

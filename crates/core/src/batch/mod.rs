@@ -1,23 +1,47 @@
 //! A batching sink: many producers hand items to a bounded in-memory queue, and a worker sends
 //! them in batches through a vendor's bulk endpoint, with back-pressure, flushing on size or
-//! interval, bounded concurrency, pacing within a share of a rate-limit budget, isolation of
-//! bad items, and an account of every item (delivered, or handed back with why).
+//! interval, bounded concurrency, pacing within a share of a rate-limit budget, patience with a
+//! server that is down, isolation of bad items, and an account of every item (delivered, or
+//! handed back with why).
 //!
 //! The vendor side is a [`BatchSink`]: how to check one item, how to send one batch, how many
 //! items a batch takes. `questkit-trophy`'s event batcher is a `Batcher` over Trophy's admin
 //! batch-events endpoint.
 //!
-//! What "delivered" means: the sink's batch call succeeded and the server acknowledged every
-//! item of the batch ([`Sent::accepted`] equals the batch size). Anything else is reported as a
-//! [`Failed`] item, never counted as delivered.
+//! **Delivered** means: the sink's batch call succeeded and the server acknowledged every item
+//! of the batch ([`Sent::accepted`] equals the batch size). Anything else is reported as a
+//! [`Failed`] item (to the failure callback, and counted in the [`BatchReport`]), never counted
+//! as delivered.
 //!
-//! What can be lost: items live in memory until delivered. A crash (or a runtime shut down
-//! before [`Batcher::shutdown`]) loses the queued items, and leaves the batches in flight
-//! unconfirmed: the server may or may not have counted them. Resending such items after a
-//! restart is safe only when their idempotency keys are the same as before (keys you derive
-//! from your own data, not generated ones). Dropping every handle without `shutdown` still
-//! delivers what was queued, in the background while the runtime lives, and reports the
-//! failures to the failure callback (or as an error event in the traces when none is set).
+//! **Patience.** A batch that fails for a transient reason (a connection error or reset, a
+//! timeout, a 5xx, a 429, a shared rate limiter that cannot be reached) is sent again, paced
+//! like a first send, after a capped, jittered backoff, for as long as
+//! [`BatcherConfig::give_up_after`] allows (default 5 minutes) or until the shutdown deadline.
+//! The sink's own call makes no retries of its own: every request the batcher sends takes a
+//! permit of its pace. While batches wait, the queue fills and [`Batcher::send`] waits
+//! (back-pressure): an outage slows producers down instead of failing their events.
+//!
+//! **Bad items.** A batch the server refuses for its content ([`BatchSink::is_rejection`]) is
+//! halved until the refused items are isolated, with no cap on the requests: a half whose
+//! sibling was delivered is known to hold a bad item and is split without being sent again, a
+//! half is never merged with other items, and a good item is never reported refused. Catch bad
+//! items before they are queued ([`BatchSink::validate`], [`BatchSink::confirm`]): each one the
+//! server must isolate costs about `2 * log2(batch size)` requests.
+//!
+//! **What can be lost.** Items live in memory until delivered. On a crash (SIGKILL, OOM) the
+//! queued items are gone, and the batches in flight are unconfirmed: the server may or may not
+//! have counted them. Resending such items after a restart is safe only with the same
+//! idempotency keys as before (keys you derive from your own data). When the runtime ends
+//! before [`Batcher::shutdown`] (`main` returned with every handle dropped, say), nothing is
+//! lost without a word: every item still queued is reported as [`FailureReason::NotSent`] and
+//! every item in flight as [`FailureReason::Unconfirmed`] to the failure callback, and one
+//! ERROR event (target `questkit::batch`) says how many. Dropping every handle while the
+//! runtime lives still delivers what was queued, in the background.
+//!
+//! **Memory** is bounded in every failure mode: the queue by [`BatcherConfig::capacity`], the
+//! batches in flight by [`BatcherConfig::max_in_flight`], and the failed items the
+//! [`BatchReport`] keeps by [`BatcherConfig::keep_failed`] (the counts stay exact; the failure
+//! callback sees every one).
 
 use std::fmt;
 use std::sync::Arc;
@@ -27,12 +51,16 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use crate::error::{Error, Result};
-use crate::rate_limit::RateLimit;
+use crate::rate_limit::{RateLimit, RateLimiter};
 
+mod delivery;
 mod worker;
 
 /// The default pause between the first item of a batch and its flush.
 pub const DEFAULT_FLUSH_INTERVAL: Duration = Duration::from_millis(500);
+
+/// How long a batch failing for transient reasons is retried by default: 5 minutes.
+pub const DEFAULT_GIVE_UP_AFTER: Duration = Duration::from_secs(300);
 
 /// What a vendor's bulk endpoint looks like to a [`Batcher`].
 pub trait BatchSink: Send + Sync + 'static {
@@ -46,8 +74,18 @@ pub trait BatchSink: Send + Sync + 'static {
     /// handed back to the producer at once and never queued.
     fn validate(&self, item: &Self::Item) -> Result<()>;
 
-    /// Sends one batch (one logical call: the transport's retries happen inside it) and says
-    /// how many items the server acknowledged.
+    /// A second check of an item that passed [`BatchSink::validate`], when it needs a look-up
+    /// (Trophy: a metric key missing from the cached metric list, looked up again before the
+    /// event is refused). `None`, the default, when nothing more is to be checked; otherwise
+    /// the future that decides. [`Batcher::send`] awaits it; [`Batcher::try_send`], which
+    /// cannot wait, queues the item and lets the server decide.
+    fn confirm<'a>(&'a self, item: &'a Self::Item) -> Option<BoxFuture<'a, Result<()>>> {
+        let _ = item;
+        None
+    }
+
+    /// Sends one batch as one request, with no retries of its own (the batcher retries, paced)
+    /// and says how many items the server acknowledged.
     fn send<'a>(&'a self, items: &'a [Self::Item]) -> BoxFuture<'a, Result<Sent>>;
 
     /// Whether `error` refuses the batch for its content (a bad item in it), so that the
@@ -56,10 +94,37 @@ pub trait BatchSink: Send + Sync + 'static {
         matches!(error.status().map(|s| s.as_u16()), Some(400 | 422))
     }
 
+    /// Whether sending the same batch again later may succeed: a timeout, a connection error
+    /// or reset, 408, 429, a 5xx, a rate limiter that refused or could not be reached. The
+    /// batch is then retried with patience ([`BatcherConfig::give_up_after`]). Only for sinks
+    /// whose batch requests are safe to replay (idempotency keys).
+    fn is_transient(&self, error: &Error) -> bool {
+        error.is_retryable()
+            || matches!(
+                error,
+                Error::Transport { .. } | Error::RateLimiterUnavailable(_)
+            )
+            || error.status().is_some_and(|s| s.is_server_error())
+    }
+
     /// The rate-limit budget the sink's requests spend (Trophy: its Tier 1), when known; a
     /// batcher paces its requests within [`BatcherConfig::budget_share`] of it.
     fn budget(&self) -> Option<RateLimit> {
         None
+    }
+
+    /// The rate limiter the sink's requests take their permits from, when the client has one.
+    /// The batcher then paces its own requests in that limiter too, in
+    /// [`BatchSink::pace_bucket`], so that with a limiter shared by several processes
+    /// (`RedisRateLimiter`) the budget share holds for the whole fleet.
+    fn limiter(&self) -> Option<Arc<dyn RateLimiter>> {
+        None
+    }
+
+    /// The bucket the batcher's own pace is kept in, in [`BatchSink::limiter`] (default
+    /// `batches`).
+    fn pace_bucket(&self) -> &'static str {
+        "batches"
     }
 }
 
@@ -83,8 +148,11 @@ pub struct BatcherConfig<T> {
     pub(crate) max_in_flight: usize,
     pub(crate) budget_share: f64,
     pub(crate) pace: Option<RateLimit>,
-    pub(crate) split_budget: u32,
     pub(crate) resend_incomplete: u32,
+    pub(crate) give_up_after: Duration,
+    pub(crate) backoff_first: Duration,
+    pub(crate) backoff_max: Duration,
+    pub(crate) keep_failed: usize,
     pub(crate) on_failure: Option<FailureCallback<T>>,
 }
 
@@ -106,8 +174,11 @@ impl<T> fmt::Debug for BatcherConfig<T> {
             .field("max_in_flight", &self.max_in_flight)
             .field("budget_share", &self.budget_share)
             .field("pace", &self.pace)
-            .field("split_budget", &self.split_budget)
             .field("resend_incomplete", &self.resend_incomplete)
+            .field("give_up_after", &self.give_up_after)
+            .field("backoff_first", &self.backoff_first)
+            .field("backoff_max", &self.backoff_max)
+            .field("keep_failed", &self.keep_failed)
             .field("on_failure", &self.on_failure.is_some())
             .finish()
     }
@@ -115,8 +186,9 @@ impl<T> fmt::Debug for BatcherConfig<T> {
 
 impl<T> Default for BatcherConfig<T> {
     /// The sink's largest batch, a flush every 500 ms, 100 000 items of buffer, 4 batches in
-    /// flight, at most 80 % of the sink's rate-limit budget, 32 extra requests to isolate bad
-    /// items of a refused batch, one resend of a batch the server acknowledged only in part.
+    /// flight, at most 80 % of the sink's rate-limit budget, one resend of a batch the server
+    /// acknowledged only in part, transient failures retried for 5 minutes (backoff from
+    /// 500 ms to 10 s), 1 000 failed items kept for the report.
     fn default() -> Self {
         BatcherConfig {
             max_batch_size: None,
@@ -125,8 +197,11 @@ impl<T> Default for BatcherConfig<T> {
             max_in_flight: 4,
             budget_share: 0.8,
             pace: None,
-            split_budget: 32,
             resend_incomplete: 1,
+            give_up_after: DEFAULT_GIVE_UP_AFTER,
+            backoff_first: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(10),
+            keep_failed: 1_000,
             on_failure: None,
         }
     }
@@ -162,7 +237,8 @@ impl<T> BatcherConfig<T> {
 
     /// The share of the sink's rate-limit budget the batcher's requests may use (default
     /// 0.8, within `0.01..=1.0`), so that other calls spending the same budget are not
-    /// starved.
+    /// starved. With a limiter shared by several processes the share holds for all of them
+    /// together (see [`BatchSink::limiter`]).
     pub fn budget_share(mut self, share: f64) -> Self {
         self.budget_share = if share.is_finite() {
             share.clamp(0.01, 1.0)
@@ -178,14 +254,6 @@ impl<T> BatcherConfig<T> {
         self
     }
 
-    /// How many extra requests may be spent isolating the bad items of a batch the server
-    /// refused as a whole (by halving it; default 32). Items still unresolved when the
-    /// budget runs out are reported with the server's error.
-    pub fn split_budget(mut self, requests: u32) -> Self {
-        self.split_budget = requests;
-        self
-    }
-
     /// How many times a batch the server acknowledged only in part is resent (same items,
     /// same idempotency keys; default 1). Still incomplete after that, its items are
     /// reported: the server does not say which ones it left out.
@@ -194,8 +262,33 @@ impl<T> BatcherConfig<T> {
         self
     }
 
+    /// How long a batch that keeps failing for transient reasons is sent again before its
+    /// items are reported as [`FailureReason::Failed`] (default 5 minutes), counted from its
+    /// first request. The shutdown deadline also ends it.
+    pub fn give_up_after(mut self, patience: Duration) -> Self {
+        self.give_up_after = patience;
+        self
+    }
+
+    /// The backoff between two sends of a batch that failed for a transient reason: `first`
+    /// doubling up to `max` (defaults 500 ms and 10 s), each wait drawn between half and all
+    /// of it so that replicas do not retry in step. A 429 also pauses the batcher's pace.
+    pub fn retry_backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.backoff_first = first.max(Duration::from_millis(1));
+        self.backoff_max = max.max(self.backoff_first);
+        self
+    }
+
+    /// How many failed items the [`BatchReport`] keeps (default 1 000; the counts stay
+    /// exact). Set a failure callback to see every one.
+    pub fn keep_failed(mut self, items: usize) -> Self {
+        self.keep_failed = items;
+        self
+    }
+
     /// Hands every item not delivered to `callback` as soon as it is known (instead of
-    /// keeping it for the [`BatchReport`]).
+    /// keeping it for the [`BatchReport`]). The callback runs on the batcher's tasks (or in
+    /// the runtime's shutdown): keep it short and non-blocking.
     pub fn on_failure(mut self, callback: impl Fn(Failed<T>) + Send + Sync + 'static) -> Self {
         self.on_failure = Some(Arc::new(callback));
         self
@@ -215,9 +308,11 @@ pub struct Failed<T> {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum FailureReason {
-    /// The server refused it (alone, or in a batch the split budget could not break down).
+    /// The server refused it (alone, after its batch was split to isolate it).
     Rejected(Arc<Error>),
-    /// Its batch failed after the transport's retries (5xx, timeouts, broken connections).
+    /// Its batch failed for good: an error that is not transient, or transient errors for
+    /// longer than [`BatcherConfig::give_up_after`]. The server may have counted it when the
+    /// last answer was lost (resending it with the same idempotency key is safe).
     Failed(Arc<Error>),
     /// The server acknowledged fewer items of its batch than were sent, also after resending.
     Incomplete {
@@ -226,10 +321,12 @@ pub enum FailureReason {
         /// The items the server acknowledged.
         accepted: u64,
     },
-    /// The shutdown deadline passed before its batch was confirmed: the server may or may
-    /// not have counted it (resending it with the same idempotency key is safe).
+    /// The batcher stopped (the shutdown deadline passed, or the runtime ended) while its
+    /// batch was in flight: the server may or may not have counted it (resending it with the
+    /// same idempotency key is safe).
     Unconfirmed,
-    /// The shutdown deadline passed before it was sent: the server never saw it.
+    /// The batcher stopped (the shutdown deadline passed, or the runtime ended) before it was
+    /// sent: the server never saw it.
     NotSent,
 }
 
@@ -245,9 +342,9 @@ impl fmt::Display for FailureReason {
                 )
             }
             FailureReason::Unconfirmed => {
-                f.write_str("not confirmed before the shutdown deadline (may have been counted)")
+                f.write_str("in flight when the batcher stopped (may have been counted)")
             }
-            FailureReason::NotSent => f.write_str("not sent before the shutdown deadline"),
+            FailureReason::NotSent => f.write_str("not sent before the batcher stopped"),
         }
     }
 }
@@ -297,26 +394,41 @@ pub struct BatcherStats {
     pub failed: u64,
     /// Items waiting in the queue or in a batch not yet confirmed.
     pub pending: u64,
-    /// Batch requests sent (splits and resends included).
+    /// Batches formed, each counted at its first request.
     pub batches: u64,
-    /// Retries made inside batch requests.
-    pub retries: u64,
+    /// Requests that sent a batch (or a part of it) again: after a transient failure, or an
+    /// incomplete acknowledgement.
+    pub resends: u64,
+    /// Requests that sent a part of a refused batch, to isolate its bad items.
+    pub split_requests: u64,
 }
 
-/// What a [`Batcher::shutdown`] returns: the counters, and every item not delivered (unless a
-/// failure callback took them).
+impl BatcherStats {
+    /// Every batch request sent: first sends, resends and split requests.
+    pub fn requests(&self) -> u64 {
+        self.batches
+            .saturating_add(self.resends)
+            .saturating_add(self.split_requests)
+    }
+}
+
+/// What a [`Batcher::shutdown`] returns: the counters, and the items not delivered (a bounded
+/// sample; all of them go to the failure callback when one is set).
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct BatchReport<T> {
     /// Items delivered over the batcher's life.
     pub delivered: u64,
-    /// Batch requests sent.
+    /// Batches formed (first sends).
     pub batches: u64,
-    /// Retries made inside batch requests.
-    pub retries: u64,
-    /// How many items were not delivered (also those given to the failure callback).
+    /// Requests that sent a batch again (transient failure, incomplete acknowledgement).
+    pub resends: u64,
+    /// Requests that sent a part of a refused batch, to isolate its bad items.
+    pub split_requests: u64,
+    /// How many items were not delivered (exact, also those given to the failure callback).
     pub failed_count: u64,
-    /// The items not delivered, with why (empty when a failure callback is set).
+    /// Items not delivered, with why: at most [`BatcherConfig::keep_failed`] of them, and none
+    /// when a failure callback is set.
     pub failed: Vec<Failed<T>>,
 }
 
@@ -324,6 +436,13 @@ impl<T> BatchReport<T> {
     /// Whether every item queued was delivered.
     pub fn is_complete(&self) -> bool {
         self.failed_count == 0
+    }
+
+    /// Every batch request sent: first sends, resends and split requests.
+    pub fn requests(&self) -> u64 {
+        self.batches
+            .saturating_add(self.resends)
+            .saturating_add(self.split_requests)
     }
 }
 
@@ -333,7 +452,8 @@ struct Counters {
     delivered: AtomicU64,
     failed: AtomicU64,
     batches: AtomicU64,
-    retries: AtomicU64,
+    resends: AtomicU64,
+    split_requests: AtomicU64,
 }
 
 impl Counters {
@@ -351,7 +471,8 @@ impl Counters {
             failed,
             pending: queued.saturating_sub(delivered).saturating_sub(failed),
             batches: self.batches.load(Ordering::Relaxed),
-            retries: self.retries.load(Ordering::Relaxed),
+            resends: self.resends.load(Ordering::Relaxed),
+            split_requests: self.split_requests.load(Ordering::Relaxed),
         }
     }
 }

@@ -70,6 +70,7 @@ pub mod batcher;
 pub mod common;
 pub mod environments;
 pub mod leaderboards;
+mod metric_keys;
 pub mod metrics;
 pub mod points;
 pub mod settings;
