@@ -76,8 +76,9 @@ pub enum Error {
         wait: Duration,
     },
 
-    /// The rate limiter could not decide (its shared store is unreachable) and was not set to
-    /// fall back to a local limit.
+    /// The rate limiter could not decide: its shared store is unreachable and it was not set
+    /// to fall back to a local limit, or its fallback cannot split the limit asked for among
+    /// the replicas.
     #[error("rate limiter unavailable: {0}")]
     RateLimiterUnavailable(String),
 
