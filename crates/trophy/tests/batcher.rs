@@ -272,3 +272,47 @@ async fn a_404_that_is_not_about_a_metric_fails_the_batch_without_splitting_it()
         report.failed[0]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metric_trophy_refused_is_refused_locally_afterwards() {
+    let mock = TrophyMock::start().await;
+    let trophy = trophy(&mock).build().unwrap();
+    let batcher = trophy
+        .admin()
+        .metrics()
+        .batcher(fast().max_batch_size(10).max_in_flight(1))
+        .unwrap();
+    // Two batches of ten, each with one event for a metric Trophy does not have. The second
+    // forms once the first is done (one in flight), after its bad event was isolated.
+    let mut sent = events(20);
+    sent[3] = BatchEvent::new("no-such-metric", "user-1", 1.0);
+    sent[14] = BatchEvent::new("no-such-metric", "user-2", 1.0);
+    for event in sent {
+        batcher.send(event).await.unwrap();
+    }
+    batcher.flush(Duration::from_secs(30)).await.unwrap();
+    let after_first = batcher.stats();
+    // Learned: the key now comes back from send at once.
+    let again = batcher
+        .send(BatchEvent::new("no-such-metric", "user-3", 1.0))
+        .await;
+    assert!(matches!(again, Err(SendError::Invalid(..))), "{again:?}");
+    let report = batcher.shutdown(Duration::from_secs(10)).await;
+    assert_eq!((report.delivered, report.failed_count), (18, 2));
+    assert!(
+        report
+            .failed
+            .iter()
+            .all(|f| f.item.key == "no-such-metric"
+                && matches!(f.reason, FailureReason::Rejected(_)))
+    );
+    // Only the first batch was split; the second went out once, without its bad event.
+    assert_eq!(report.batches, 2);
+    assert_eq!(report.split_requests, after_first.split_requests);
+    assert!(report.split_requests <= 8, "{}", report.split_requests);
+    assert_eq!(
+        mock.batch_stats().events,
+        18,
+        "each good event processed once"
+    );
+}

@@ -110,7 +110,19 @@ pub(super) struct Delivery<S: BatchSink> {
 }
 
 impl<S: BatchSink> Delivery<S> {
-    pub(super) fn new(items: Vec<S::Item>, shared: Arc<Shared<S>>) -> Delivery<S> {
+    /// A delivery of `items`, less those the sink now refuses ([`BatchSink::recheck`]: what
+    /// it learned since they were queued), which are reported at once.
+    pub(super) fn new(mut items: Vec<S::Item>, shared: Arc<Shared<S>>) -> Delivery<S> {
+        if items.iter().any(|item| shared.sink.recheck(item).is_err()) {
+            items.retain(|item| match shared.sink.recheck(item) {
+                Ok(()) => true,
+                Err(err) => {
+                    let reason = FailureReason::Rejected(Arc::new(err));
+                    shared.fail(std::slice::from_ref(item), &reason);
+                    false
+                }
+            });
+        }
         Delivery {
             settled: vec![false; items.len()],
             items: items.into(),
@@ -159,6 +171,9 @@ impl<S: BatchSink> Delivery<S> {
             let len = end.saturating_sub(start);
             if len <= 1 {
                 self.status = "rejected";
+                if let Some(item) = self.items.get(start) {
+                    self.shared.sink.learn_rejection(item, &refusal);
+                }
                 self.report(start, end, &FailureReason::Rejected(refusal));
                 return false;
             }
@@ -311,11 +326,12 @@ impl<S: BatchSink> Drop for Delivery<S> {
             .map(|(item, _)| item.clone())
             .collect();
         if !unsettled.is_empty() {
-            let reason = if self.sent_any {
-                FailureReason::Unconfirmed
+            let (reason, counter) = if self.sent_any {
+                (FailureReason::Unconfirmed, &self.shared.stopped_in_flight)
             } else {
-                FailureReason::NotSent
+                (FailureReason::NotSent, &self.shared.stopped_unsent)
             };
+            Counters::add(counter, unsettled.len() as u64);
             self.shared.fail(&unsettled, &reason);
         }
     }

@@ -26,7 +26,9 @@
 //! sibling was delivered is known to hold a bad item and is split without being sent again, a
 //! half is never merged with other items, and a good item is never reported refused. Catch bad
 //! items before they are queued ([`BatchSink::validate`], [`BatchSink::confirm`]): each one the
-//! server must isolate costs about `2 * log2(batch size)` requests.
+//! server must isolate costs `log2(batch size)` to `2 * log2(batch size)` requests. A sink can
+//! learn from an isolated refusal ([`BatchSink::learn_rejection`]) and refuse the item's likes
+//! when their batch forms ([`BatchSink::recheck`]), so that one wrong key costs one split.
 //!
 //! **What can be lost.** Items live in memory until delivered. On a crash (SIGKILL, OOM) the
 //! queued items are gone, and the batches in flight are unconfirmed: the server may or may not
@@ -82,6 +84,22 @@ pub trait BatchSink: Send + Sync + 'static {
     fn confirm<'a>(&'a self, item: &'a Self::Item) -> Option<BoxFuture<'a, Result<()>>> {
         let _ = item;
         None
+    }
+
+    /// Checks a queued item again when its batch is formed, for what the sink learned since
+    /// it was queued ([`BatchSink::learn_rejection`]); an item that fails is reported as
+    /// refused without being sent. Called for every item of every batch: keep it cheap.
+    /// Default: nothing to check.
+    fn recheck(&self, item: &Self::Item) -> Result<()> {
+        let _ = item;
+        Ok(())
+    }
+
+    /// Told of an item the server refused on its own (isolated by splitting its batch), so
+    /// that the sink can refuse its likes before they cost another split (Trophy: events for
+    /// the same unknown metric). Default: nothing learned.
+    fn learn_rejection(&self, item: &Self::Item, error: &Error) {
+        let _ = (item, error);
     }
 
     /// Sends one batch as one request, with no retries of its own (the batcher retries, paced)

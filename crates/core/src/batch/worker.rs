@@ -1,7 +1,7 @@
 //! The [`Batcher`] handle and the worker task behind it.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -69,6 +69,30 @@ pub(super) struct Shared<S: BatchSink> {
     max_batch: usize,
     flush_interval: Duration,
     done: watch::Sender<bool>,
+    /// Set when the worker was dropped before its work ended (its runtime shut down).
+    cut_off: AtomicBool,
+    /// Items the batcher stopped with: never sent, and in flight (unconfirmed).
+    pub(super) stopped_unsent: AtomicU64,
+    pub(super) stopped_in_flight: AtomicU64,
+}
+
+impl<S: BatchSink> Drop for Shared<S> {
+    /// The last part of a batcher cut off by its runtime's end: one ERROR event with the
+    /// count of what was not delivered (each item also went to the failure callback).
+    fn drop(&mut self) {
+        if !self.cut_off.load(Ordering::Acquire) {
+            return;
+        }
+        let not_sent = self.stopped_unsent.load(Ordering::Acquire);
+        let in_flight = self.stopped_in_flight.load(Ordering::Acquire);
+        tracing::error!(
+            target: "questkit::batch",
+            not_sent,
+            in_flight,
+            "the batcher's runtime ended before shutdown: {not_sent} items were never sent \
+             and {in_flight} were in flight unconfirmed; each was reported as not delivered"
+        );
+    }
 }
 
 impl<S: BatchSink> Batcher<S> {
@@ -108,6 +132,9 @@ impl<S: BatchSink> Batcher<S> {
             max_batch,
             flush_interval: config.flush_interval,
             done,
+            cut_off: AtomicBool::new(false),
+            stopped_unsent: AtomicU64::new(0),
+            stopped_in_flight: AtomicU64::new(0),
         });
         let worker = Worker {
             rx,
@@ -475,15 +502,15 @@ impl<S: BatchSink> Worker<S> {
         }
     }
 
-    /// Reports the buffer and the queue as never sent; how many.
-    fn report_unsent(&mut self) -> usize {
+    /// Reports the buffer and the queue as never sent.
+    fn report_unsent(&mut self) {
         self.rx.close();
         let mut unsent = std::mem::take(&mut self.buffer);
         while let Ok(item) = self.rx.try_recv() {
             unsent.push(item);
         }
+        Counters::add(&self.shared.stopped_unsent, unsent.len() as u64);
         self.shared.fail(&unsent, &FailureReason::NotSent);
-        unsent.len()
     }
 
     /// A batch task ended (delivered, reported, or aborted): answers the flushes waiting for
@@ -564,22 +591,14 @@ impl<S: BatchSink> Worker<S> {
 impl<S: BatchSink> Drop for Worker<S> {
     /// The worker was cut off before its work ended: its runtime shut down (`main` returned
     /// without [`Batcher::shutdown`]). Nothing goes silently: the items not sent are reported,
-    /// the batches in flight report theirs as they are dropped, and one ERROR event counts
-    /// them.
+    /// the batches in flight report theirs as they are dropped, and the last part of the
+    /// batcher to go logs one ERROR event that counts them.
     fn drop(&mut self) {
         if self.finished {
             return;
         }
-        let pending = self.shared.counters.snapshot().pending;
-        let not_sent = self.report_unsent();
-        let in_flight = pending.saturating_sub(not_sent as u64);
-        tracing::error!(
-            target: "questkit::batch",
-            not_sent,
-            in_flight,
-            "the batcher's runtime ended before shutdown: {not_sent} items were never sent \
-             and {in_flight} were in flight unconfirmed; each was reported as not delivered"
-        );
+        self.shared.cut_off.store(true, Ordering::Release);
+        self.report_unsent();
         self.tasks.abort_all();
         self.shared.done.send_replace(true);
     }
@@ -1227,7 +1246,7 @@ mod tests {
                 ..Recorder::default()
             });
             let callback_seen = seen.clone();
-            runtime.block_on(async {
+            let batcher = runtime.block_on(async {
                 let batcher = Batcher::start(
                     sink,
                     config().max_batch_size(5).max_in_flight(1).on_failure(
@@ -1244,10 +1263,14 @@ mod tests {
                     batcher.send(i).await.unwrap();
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
-                // `main` returns here, the handle still alive.
-                std::mem::forget(batcher);
+                // `main` returns here.
+                batcher
             });
             drop(runtime);
+            // Every item was reported as the runtime ended; the ERROR event comes with the
+            // last part of the batcher (here a handle kept beyond the runtime).
+            assert_eq!(seen.lock().unwrap().len(), 20);
+            drop(batcher);
         });
         let mut seen = seen.lock().unwrap().clone();
         seen.sort();

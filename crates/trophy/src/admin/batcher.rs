@@ -42,8 +42,10 @@
 //!   producer gets them back at once. [`MetricsAdmin::checked_batcher`] also checks each
 //!   event's metric key against Trophy's metric list. A batch Trophy refuses as a whole (400
 //!   or 422, or 404 "Metric not found") is split until the events at fault are isolated; they
-//!   are reported, the rest delivered. Each such event costs about 2 x 10 extra requests:
-//!   check keys locally when your keys can be wrong.
+//!   are reported, the rest delivered. Each such event costs 10 to 20 extra requests; a key
+//!   Trophy refused ("Metric not found") is then refused locally for a minute (events queued
+//!   with it are reported without being sent), so one wrong key costs one split, not one per
+//!   batch. Check keys locally when your keys can be wrong.
 //! - **Shutdown.** Call [`EventBatcher::shutdown`] before the process ends, with a deadline
 //!   from [`EventBatcher::estimated_drain_time`] (100,000 queued events at Tier 1's 10 requests
 //!   a second take about 11 s, plus 10 s of slack): on SIGTERM, see the
@@ -164,7 +166,7 @@ pub type BatchReport = questkit_core::batch::BatchReport<BatchEvent>;
 pub struct BatchEventsSink {
     transport: Transport,
     budget: RateLimit,
-    keys: Option<Arc<MetricKeys>>,
+    keys: Arc<MetricKeys>,
 }
 
 impl BatchSink for BatchEventsSink {
@@ -173,20 +175,30 @@ impl BatchSink for BatchEventsSink {
 
     fn validate(&self, event: &BatchEvent) -> Result<()> {
         event.validate()?;
-        match &self.keys {
-            Some(keys) if matches!(keys.verdict(&event.key), Verdict::Missing) => {
-                Err(missing(&event.key))
-            }
-            _ => Ok(()),
-        }
+        self.recheck(event)
     }
 
     fn confirm<'a>(&'a self, event: &'a BatchEvent) -> Option<BoxFuture<'a, Result<()>>> {
-        let keys = self.keys.as_ref()?;
-        match keys.verdict(&event.key) {
+        match self.keys.verdict(&event.key) {
             Verdict::Known => None,
             Verdict::Missing => Some(Box::pin(async move { Err(missing(&event.key)) })),
-            Verdict::Unsure => Some(Box::pin(keys.check(&event.key))),
+            Verdict::Unsure => Some(Box::pin(self.keys.check(&event.key))),
+        }
+    }
+
+    /// Events queued before Trophy refused their metric are refused when their batch forms.
+    fn recheck(&self, event: &BatchEvent) -> Result<()> {
+        if self.keys.is_missing(&event.key) {
+            return Err(missing(&event.key));
+        }
+        Ok(())
+    }
+
+    /// An event Trophy refused with 404 "Metric not found": its key is refused locally for a
+    /// while (see [`MetricsAdmin::checked_batcher`]).
+    fn learn_rejection(&self, event: &BatchEvent, error: &Error) {
+        if is_unknown_metric(error) {
+            self.keys.refused(&event.key);
         }
     }
 
@@ -209,13 +221,7 @@ impl BatchSink for BatchEventsSink {
     /// "Metric not found" for a metric that does not exist. Halving isolates it. Any other
     /// 404 (a wrong base URL) is not about the events, and fails the batch without splitting.
     fn is_rejection(&self, error: &Error) -> bool {
-        match error.status().map(|s| s.as_u16()) {
-            Some(400 | 422) => true,
-            Some(404) => error
-                .api()
-                .is_some_and(|api| api.message.to_ascii_lowercase().contains("metric")),
-            _ => false,
-        }
+        matches!(error.status().map(|s| s.as_u16()), Some(400 | 422)) || is_unknown_metric(error)
     }
 
     fn budget(&self) -> Option<RateLimit> {
@@ -231,14 +237,24 @@ impl BatchSink for BatchEventsSink {
     }
 }
 
+/// Whether Trophy refused a batch for a metric it does not have (404 "Metric not found"), not
+/// for a wrong URL (a 404 too).
+fn is_unknown_metric(error: &Error) -> bool {
+    error.status().map(|s| s.as_u16()) == Some(404)
+        && error
+            .api()
+            .is_some_and(|api| api.message.to_ascii_lowercase().contains("metric"))
+}
+
 impl BatchEventsSink {
-    fn new(admin: &MetricsAdmin<'_>, keys: Option<Arc<MetricKeys>>) -> BatchEventsSink {
+    fn new(admin: &MetricsAdmin<'_>, refresh_every: Option<Duration>) -> BatchEventsSink {
+        let keys = MetricKeys::new(admin.transport.clone(), refresh_every);
         BatchEventsSink {
             transport: admin.transport.clone(),
             budget: admin
                 .tier1
                 .unwrap_or_else(|| RateLimit::per_second(DOCUMENTED_TIER_1_PER_SECOND)),
-            keys,
+            keys: Arc::new(keys),
         }
     }
 }
@@ -246,6 +262,11 @@ impl BatchEventsSink {
 impl MetricsAdmin<'_> {
     /// An event batcher on this client: a bounded queue that many producers feed and that
     /// sends `POST /metrics/events` batches in the background. See [`crate::admin::batcher`].
+    ///
+    /// Metric keys are not checked before queueing, but a key Trophy refused ("Metric not
+    /// found", isolated by splitting its batch) is refused locally for a minute afterwards:
+    /// `send` hands its events back as `SendError::Invalid`, and queued ones are reported
+    /// without being sent. One wrong key costs one split, not one per batch.
     ///
     /// Fails with [`questkit_core::Error::Config`] outside a tokio runtime.
     pub fn batcher(&self, config: BatcherConfig) -> Result<EventBatcher> {
@@ -285,7 +306,6 @@ impl MetricsAdmin<'_> {
         config: BatcherConfig,
         refresh_every: Duration,
     ) -> Result<EventBatcher> {
-        let keys = MetricKeys::new(self.transport.clone(), refresh_every);
-        Batcher::start(BatchEventsSink::new(self, Some(Arc::new(keys))), config)
+        Batcher::start(BatchEventsSink::new(self, Some(refresh_every)), config)
     }
 }
