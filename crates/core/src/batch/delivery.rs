@@ -215,9 +215,15 @@ impl<S: BatchSink> Delivery<S> {
             };
             Counters::add(counter, 1);
             self.requests = self.requests.saturating_add(1);
+            let reached_before = self.sent_any;
             self.sent_any = true;
             let sink = &self.shared.sink;
-            match sink.send(part).await {
+            let answer = sink.send(part).await;
+            if answer.as_ref().is_err_and(never_left) {
+                // This request never left: it does not make the items unconfirmed.
+                self.sent_any = reached_before;
+            }
+            match answer {
                 Ok(sent) if sent.accepted == count => {
                     Counters::add(&self.shared.counters.delivered, count);
                     self.settle(start, end);
@@ -298,6 +304,20 @@ impl<S: BatchSink> Delivery<S> {
             flags.fill(true);
         }
     }
+}
+
+/// Whether a failed request surely never reached the server: refused by a rate limiter
+/// (or one that cannot be reached), a connection never made, a request never built.
+fn never_left(error: &Error) -> bool {
+    error.attempts() <= 1
+        && matches!(
+            error,
+            Error::RateLimited { .. }
+                | Error::RateLimiterUnavailable(_)
+                | Error::Connect { .. }
+                | Error::Config(_)
+                | Error::InvalidInput(_)
+        )
 }
 
 /// The wait before try `failures + 1`: `first` doubling up to `max`, drawn between half and

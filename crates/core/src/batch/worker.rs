@@ -690,6 +690,10 @@ mod tests {
             }
             if recorder.fail_first.load(Ordering::SeqCst) > 0 {
                 recorder.fail_first.fetch_sub(1, Ordering::SeqCst);
+                if recorder.fail_status == 0 {
+                    // A shared limiter that cannot be reached: the request never left.
+                    return Err(Error::RateLimiterUnavailable("Redis: refused".into()));
+                }
                 return Err(api_error(recorder.fail_status));
             }
             if items.iter().any(|item| recorder.bad.contains(item)) {
@@ -1191,6 +1195,27 @@ mod tests {
         // The batch in flight is unconfirmed (it may have been counted); the rest never left.
         assert_eq!((unconfirmed, not_sent), (2, 8));
         assert_eq!(batcher.stats().pending, 0, "every item is accounted for");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn items_whose_requests_never_left_are_reported_not_sent() {
+        let sink = Arc::new(Recorder {
+            fail_first: AtomicU32::new(u32::MAX),
+            fail_status: 0,
+            ..Recorder::default()
+        });
+        let batcher = Batcher::start(sink.clone(), config()).unwrap();
+        for i in 0..10 {
+            batcher.send(i).await.unwrap();
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        assert!(sink.sizes().len() > 1, "the batch is being retried");
+        let report = batcher.shutdown(Duration::from_secs(1)).await;
+        assert_eq!(report.failed_count, 10);
+        assert_eq!(
+            reasons(&report, |r| matches!(r, FailureReason::NotSent)),
+            10
+        );
     }
 
     #[tokio::test(start_paused = true)]
