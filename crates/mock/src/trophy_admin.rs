@@ -19,9 +19,11 @@
 //!   expected JSON. `ids` may be repeated or comma-separated. 403, which the SDK lists for
 //!   application keys, is never produced.
 //! - Batch events (`POST /metrics/events`) answer 202 `{"accepted": n}` when every event is
-//!   well formed and names a known metric (404 otherwise), and record every event's
+//!   well formed and names a known metric (404 for the whole batch otherwise, or when one
+//!   names a key refused with `TrophyMock::refuse_metric_key`), and record every event's
 //!   idempotency key: [`TrophyAdminMock::batch_stats`] counts unique keys and duplicates, so a
-//!   test can prove that no event was lost or counted twice.
+//!   test can prove that no event was lost or counted twice. The faults of
+//!   [`crate::trophy_traffic`] apply to it (503 before processing, 500 after, late answers).
 //!
 //! ```
 //! use questkit_mock::trophy::{DEMO_ADMIN_API_KEY, TrophyMock};
@@ -149,7 +151,8 @@ const SEED_STREAK_SETTINGS: &str = fixture!("responses/streaks_settings_get.json
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BatchStats {
-    /// Batches answered 202.
+    /// Batches processed: answered 202, or late or 500 by an injected fault
+    /// ([`TrophyMock::fail_after_processing`](crate::trophy::TrophyMock::fail_after_processing)).
     pub batches: u64,
     /// Events in those batches.
     pub events: u64,
@@ -786,18 +789,23 @@ fn batch_events(ctx: &Ctx, req: &Request) -> ResponseTemplate {
     {
         return error(422, &format!("event {index}: {message}"));
     }
+    // One event of a refused or unknown metric refuses the whole batch: nothing processed.
+    let metric_keys = || events.iter().filter_map(|e| e["key"].as_str());
+    if ctx.traffic.refused_metric(metric_keys()).is_some() {
+        ctx.traffic.count_refused_batch();
+        return error(404, "Metric not found");
+    }
     let mut state = ctx.state();
     let known: HashSet<&str> = state
         .metrics
         .iter()
         .filter_map(|m| m["key"].as_str())
         .collect();
-    if let Some(unknown) = events
-        .iter()
-        .filter_map(|e| e["key"].as_str())
-        .find(|key| !known.contains(key))
-    {
-        return error(404, &format!("Metric not found: {unknown}"));
+    if let Some(unknown) = metric_keys().find(|key| !known.contains(key)) {
+        let message = format!("Metric not found: {unknown}");
+        drop(state);
+        ctx.traffic.count_refused_batch();
+        return error(404, &message);
     }
     for event in &events {
         match event["idempotencyKey"].as_str() {
@@ -815,11 +823,16 @@ fn batch_events(ctx: &Ctx, req: &Request) -> ResponseTemplate {
     state.batch.events += events.len() as u64;
     state.batch.unique_keys = state.event_keys.len() as u64;
     drop(state);
-    let delay = ctx
+    let how = ctx
         .traffic
-        .record_events(events.iter().map(|e| e["idempotencyKey"].as_str()));
-    let answer = respond(202, &json!({ "accepted": events.len() }));
-    match delay {
+        .record_batch(events.iter().map(|e| e["idempotencyKey"].as_str()));
+    // Processed either way: a 500 here is a failure after the events were counted.
+    let answer = if how.fail {
+        error(500, "Internal server error")
+    } else {
+        respond(202, &json!({ "accepted": events.len() }))
+    };
+    match how.delay {
         Some(delay) => answer.set_delay(delay),
         None => answer,
     }
@@ -846,6 +859,92 @@ mod tests {
         assert_eq!(state.boosts.len(), 1);
         assert!(state.settings.is_object() && state.streak_settings.is_object());
         assert!(serde_json::from_str::<Value>(UNAUTHORIZED).is_ok());
+    }
+
+    /// The batch endpoint under the traffic faults, through HTTP.
+    mod batch_faults {
+        use questkit_core::reqwest::Client;
+        use serde_json::{Value, json};
+
+        use crate::trophy::{DEMO_ADMIN_API_KEY, TrophyMock};
+
+        fn event(metric: &str, key: &str) -> Value {
+            json!({"key": metric, "user": {"id": "u1"}, "value": 1, "idempotencyKey": key})
+        }
+
+        async fn batch(mock: &TrophyMock, events: &[Value]) -> (u16, Value) {
+            let answer = Client::new()
+                .post(format!("{}/metrics/events", mock.admin_uri()))
+                .header("x-api-key", DEMO_ADMIN_API_KEY)
+                .header("content-type", "application/json")
+                .body(Value::Array(events.to_vec()).to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let body = answer.text().await.unwrap();
+            (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+        }
+
+        #[tokio::test]
+        async fn a_failure_after_processing_counts_the_events_and_answers_500() {
+            let mock = TrophyMock::start().await;
+            mock.fail_after_processing(2);
+            let first = batch(&mock, &[event("words-written", "a")]).await;
+            assert_eq!(first, (202, json!({"accepted": 1})));
+            let second = batch(&mock, &[event("words-written", "b"), event("revenue", "c")]).await;
+            assert_eq!(second.0, 500);
+            assert!(second.1["error"].is_string(), "{:?}", second.1);
+            // The client resends the failed batch: the server already has it.
+            let resent = batch(&mock, &[event("words-written", "b"), event("revenue", "c")]).await;
+            assert_eq!(resent.0, 202);
+            let traffic = mock.traffic();
+            assert_eq!(traffic.failed_after_processing, 1);
+            assert_eq!(
+                (traffic.events, traffic.unique_events, traffic.replays),
+                (5, 3, 2)
+            );
+            let stats = mock.batch_stats();
+            assert_eq!(
+                (stats.batches, stats.unique_keys, stats.duplicates),
+                (3, 3, 2)
+            );
+            // 0 turns it off.
+            mock.fail_after_processing(0);
+            for key in ["d", "e", "f"] {
+                assert_eq!(batch(&mock, &[event("revenue", key)]).await.0, 202);
+            }
+            assert_eq!(mock.traffic().failed_after_processing, 1);
+        }
+
+        #[tokio::test]
+        async fn a_refused_metric_key_refuses_the_whole_batch() {
+            let mock = TrophyMock::start().await;
+            mock.refuse_metric_key("revenue");
+            let refused = batch(&mock, &[event("words-written", "a"), event("revenue", "b")]).await;
+            assert_eq!(refused, (404, json!({"error": "Metric not found"})));
+            // Nothing of it was processed.
+            assert_eq!(mock.traffic().events, 0);
+            assert_eq!(mock.batch_stats().batches, 0);
+            // A batch without the key goes through; one with a key the store lacks is refused
+            // too, and counted.
+            assert_eq!(batch(&mock, &[event("words-written", "a")]).await.0, 202);
+            let unknown = batch(&mock, &[event("no-such-metric", "c")]).await;
+            assert_eq!(unknown.0, 404);
+            let traffic = mock.traffic();
+            assert_eq!((traffic.refused_batches, traffic.unique_events), (2, 1));
+            // The refused key is still listed: a metric the client may believe in.
+            let listed = Client::new()
+                .get(format!("{}/metrics", mock.admin_uri()))
+                .header("x-api-key", DEMO_ADMIN_API_KEY)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(listed.contains("\"revenue\""), "{listed}");
+        }
     }
 
     #[test]

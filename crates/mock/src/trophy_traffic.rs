@@ -11,10 +11,20 @@
 //!   and every `slow_every`-th is processed and then answered after `slow_delay` (longer than
 //!   a client's timeout, its answer is lost although the server counted it: the case a reset
 //!   connection creates, which wiremock cannot produce itself).
+//! - **Failures after processing** ([`TrophyMock::fail_after_processing`]): every n-th batch
+//!   request (`POST /metrics/events`) is processed (its events are counted) and then answered
+//!   500 `{"error": ...}`, as a server that fails while answering does. With the slow answers
+//!   above, these are the two ways a client can be left unsure whether a batch counted.
+//! - **Refused metric keys** ([`TrophyMock::refuse_metric_key`]): a batch that names the key
+//!   is refused as a whole with 404 `{"error":"Metric not found"}`, nothing of it processed,
+//!   as Trophy does for one event of a metric it does not know (a metric deleted after a
+//!   client read the list, say).
+//! - **Outages** ([`TrophyMock::outage`]): for a while, every request to the application and
+//!   admin API answers 503 without being processed or counted against a limit.
 //! - **Counters** ([`TrophyMock::traffic`]): requests allowed and refused per tier, faults
-//!   injected, and for metric events (single and batched) the events received, the distinct
-//!   idempotency keys, the replays (a key seen again: Trophy ignores them) and the events
-//!   without a key.
+//!   injected, batches refused, requests refused by an outage, and for metric events (single
+//!   and batched) the events received, the distinct idempotency keys, the replays (a key seen
+//!   again: Trophy ignores them) and the events without a key.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -69,6 +79,14 @@ pub struct TrafficStats {
     pub replays: u64,
     /// Events without an idempotency key (a replay of one would be counted twice).
     pub without_key: u64,
+    /// Batch requests processed and then answered 500
+    /// ([`TrophyMock::fail_after_processing`]).
+    pub failed_after_processing: u64,
+    /// Batch requests refused as a whole with 404 for a metric key: one refused with
+    /// [`TrophyMock::refuse_metric_key`] or one the admin store does not have.
+    pub refused_batches: u64,
+    /// Requests answered 503 during an [`TrophyMock::outage`].
+    pub outage_rejected: u64,
 }
 
 #[derive(Default)]
@@ -77,6 +95,10 @@ struct State {
     windows: HashMap<(String, Tier), VecDeque<Instant>>,
     faults: WriteFaults,
     writes: u64,
+    fail_after_every: u64,
+    batch_writes: u64,
+    refused_keys: HashSet<String>,
+    outage_until: Option<Instant>,
     keys: HashSet<String>,
     stats: TrafficStats,
 }
@@ -96,8 +118,22 @@ impl Traffic {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Mounts the rule checks (before every fixture and fault) on `api`'s routes.
+    /// Mounts the rule checks (before every fixture and fault) on `api`'s routes: the outage
+    /// first (a request refused by it takes no place in a rate-limit window), then the limits,
+    /// then the write faults.
     pub(crate) async fn mount(&self, api: &crate::MockApi, admin: bool) {
+        Mock::given(InOutage {
+            traffic: self.clone(),
+            prefix: api.prefix().to_owned(),
+        })
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_raw(r#"{"error":"Service unavailable"}"#, "application/json"),
+        )
+        .with_priority(1)
+        .named("trophy outage")
+        .mount(api.server())
+        .await;
         Mock::given(OverLimit {
             traffic: self.clone(),
             prefix: api.prefix().to_owned(),
@@ -151,6 +187,51 @@ impl Traffic {
         }
         None
     }
+
+    /// Records the events of a processed batch request like [`Traffic::record_events`], and
+    /// says how to answer it: late (the delay) and/or with a 500
+    /// ([`TrophyMock::fail_after_processing`]).
+    pub(crate) fn record_batch<'a>(
+        &self,
+        keys: impl IntoIterator<Item = Option<&'a str>>,
+    ) -> BatchAnswer {
+        let delay = self.record_events(keys);
+        let mut state = self.state();
+        state.batch_writes += 1;
+        let every = state.fail_after_every;
+        let fail = every > 0 && state.batch_writes % every == 0;
+        if fail {
+            state.stats.failed_after_processing += 1;
+        }
+        BatchAnswer { delay, fail }
+    }
+
+    /// The first of `keys` refused with [`TrophyMock::refuse_metric_key`], if any.
+    pub(crate) fn refused_metric<'a>(
+        &self,
+        keys: impl IntoIterator<Item = &'a str>,
+    ) -> Option<&'a str> {
+        let state = self.state();
+        if state.refused_keys.is_empty() {
+            return None;
+        }
+        keys.into_iter()
+            .find(|key| state.refused_keys.contains(*key))
+    }
+
+    /// Counts a batch refused as a whole for a metric key.
+    pub(crate) fn count_refused_batch(&self) {
+        self.state().stats.refused_batches += 1;
+    }
+}
+
+/// How a processed batch request is answered ([`Traffic::record_batch`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct BatchAnswer {
+    /// Answer only after this long (a slow write).
+    pub(crate) delay: Option<Duration>,
+    /// Answer 500 although the events were counted.
+    pub(crate) fail: bool,
 }
 
 /// Whether a request is one of the write endpoints faults apply to.
@@ -222,6 +303,30 @@ impl Match for OverLimit {
     }
 }
 
+/// Matches (and so answers 503) every request under `prefix` during an outage; counts them.
+struct InOutage {
+    traffic: Traffic,
+    prefix: String,
+}
+
+impl Match for InOutage {
+    fn matches(&self, request: &Request) -> bool {
+        let mut state = self.traffic.state();
+        let Some(until) = state.outage_until else {
+            return false;
+        };
+        if Instant::now() >= until {
+            state.outage_until = None;
+            return false;
+        }
+        if !request.url.path().starts_with(self.prefix.as_str()) {
+            return false;
+        }
+        state.stats.outage_rejected += 1;
+        true
+    }
+}
+
 /// Matches (and so answers 503) every `fail_every`-th write; counts every write.
 struct FailedWrite {
     traffic: Traffic,
@@ -258,6 +363,47 @@ impl TrophyMock {
         self.traffic.state().faults = faults;
     }
 
+    /// Processes every `every`-th batch request (`POST /metrics/events`: its events are
+    /// counted, replays and all) and then answers it 500 `{"error": ...}` instead of 202; `0`
+    /// turns it off. Counted in [`TrafficStats::failed_after_processing`].
+    ///
+    /// The batches counted are those processed (not those refused by a limit, a write fault,
+    /// a refused metric or an outage). A batch that is also a slow write
+    /// ([`WriteFaults::slow_every`]) gets its 500 late. Single metric events
+    /// (`POST /metrics/{key}/event`) are not affected.
+    pub fn fail_after_processing(&self, every: u64) {
+        let mut state = self.traffic.state();
+        state.fail_after_every = every;
+        state.batch_writes = 0;
+    }
+
+    /// Refuses every batch request (`POST /metrics/events`) that has an event of metric `key`:
+    /// the whole batch is answered 404 `{"error":"Metric not found"}` and none of its events is
+    /// processed, as Trophy refuses a batch with one event of a metric it does not know.
+    /// Counted in [`TrafficStats::refused_batches`].
+    ///
+    /// The key stays in the admin API's metric list if it was there (a metric deleted after a
+    /// client read the list); a key the list never had is refused anyway. Single metric
+    /// events are not affected. Call it again for more keys.
+    pub fn refuse_metric_key(&self, key: impl Into<String>) {
+        self.traffic.state().refused_keys.insert(key.into());
+    }
+
+    /// Takes the mock down for `duration` from now: every request to the application and the
+    /// admin API answers 503 `{"error":"Service unavailable"}` without being processed (no
+    /// event counted, no place taken in a rate-limit window), counted in
+    /// [`TrafficStats::outage_rejected`]. A later call replaces the end of the outage;
+    /// `Duration::ZERO` ends it.
+    ///
+    /// This is an HTTP-level outage: the server still accepts connections and answers. A
+    /// connection-level one (connections refused or reset, as when a host or its load
+    /// balancer goes away) cannot be produced with wiremock; a client's connect errors
+    /// and resets are not exercised by it.
+    pub fn outage(&self, duration: Duration) {
+        let mut state = self.traffic.state();
+        state.outage_until = (!duration.is_zero()).then(|| Instant::now() + duration);
+    }
+
     /// The counters of the traffic so far.
     pub fn traffic(&self) -> TrafficStats {
         self.traffic.state().stats
@@ -267,6 +413,70 @@ impl TrophyMock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trophy::{DEMO_ADMIN_API_KEY, DEMO_API_KEY};
+    use questkit_core::reqwest::Client;
+
+    /// One request: the application's metric event, or the admin's batch or metric list.
+    async fn call(mock: &TrophyMock, what: &str, key: &str) -> u16 {
+        let client = Client::new();
+        let request = match what {
+            "event" => client
+                .post(format!("{}/metrics/words-written/event", mock.uri()))
+                .header("x-api-key", DEMO_API_KEY)
+                .header("idempotency-key", key)
+                .header("content-type", "application/json")
+                .body(r#"{"user": {"id": "u1"}, "value": 1}"#),
+            "batch" => client
+                .post(format!("{}/metrics/events", mock.admin_uri()))
+                .header("x-api-key", DEMO_ADMIN_API_KEY)
+                .header("content-type", "application/json")
+                .body(format!(
+                    r#"[{{"key": "words-written", "user": {{"id": "u1"}}, "value": 1, "idempotencyKey": "{key}"}}]"#
+                )),
+            _ => client
+                .get(format!("{}/metrics", mock.admin_uri()))
+                .header("x-api-key", key),
+        };
+        request.send().await.unwrap().status().as_u16()
+    }
+
+    #[tokio::test]
+    async fn an_outage_refuses_every_request_for_its_duration() {
+        let mock = TrophyMock::start().await;
+        mock.enforce_rate_limits(3, 100);
+        mock.outage(Duration::from_millis(400));
+        let during = [
+            call(&mock, "event", "a").await,
+            call(&mock, "batch", "b").await,
+            call(&mock, "list", DEMO_ADMIN_API_KEY).await,
+            // Even bad credentials: the server is away, it checks nothing.
+            call(&mock, "list", "wrong-key").await,
+        ];
+        assert_eq!(during, [503; 4]);
+        let stats = mock.traffic();
+        assert_eq!(stats.outage_rejected, 4);
+        assert_eq!(
+            (stats.events, stats.tier1_allowed, stats.tier1_rejected),
+            (0, 0, 0)
+        );
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        // Back, with the whole budget of each key: the outage took no place in a window.
+        let after = [
+            call(&mock, "event", "a").await,
+            call(&mock, "batch", "b").await,
+            call(&mock, "batch", "c").await,
+            call(&mock, "list", DEMO_ADMIN_API_KEY).await,
+        ];
+        assert_eq!(after, [201, 202, 202, 200]);
+        let stats = mock.traffic();
+        assert_eq!((stats.outage_rejected, stats.unique_events), (4, 3));
+        // A zero duration ends an outage at once.
+        mock.outage(Duration::from_secs(60));
+        assert_eq!(call(&mock, "event", "d").await, 503);
+        mock.outage(Duration::ZERO);
+        assert_eq!(call(&mock, "event", "d").await, 201);
+        assert_eq!(mock.traffic().outage_rejected, 5);
+    }
 
     #[test]
     fn events_count_unique_keys_replays_and_keyless() {
