@@ -33,6 +33,7 @@ pub mod giftoin;
 #[cfg(feature = "goals")]
 pub mod goals;
 mod matchers;
+pub mod redis_server;
 #[cfg(feature = "nudj")]
 pub mod nudj;
 #[cfg(all(

@@ -24,7 +24,10 @@
 //! - `outage`: `steady` with a 5 s outage of the mock (503 to everything) in the middle.
 //! - `bad-checked`: 1 event in 5,000 names a metric the server refuses (404 "Metric not
 //!   found" for the whole batch); the checked batcher catches it at `send()`.
-//! - `bad-unchecked`: the same events through a plain batcher: the server isolates them.
+//! - `bad-unchecked`: the same events through a plain batcher: the server isolates them
+//!   (and the batcher then refuses that key locally for a minute).
+//! - `bad-distinct`: 1 event in 5,000 names a metric of its own that does not exist, through
+//!   a plain batcher: no local check can learn them, every one costs a split.
 //! - `redis-fallback`: 4 clients ("replicas") in this process, each with its own
 //!   `RedisRateLimiter` on one `redis-server` started here, with `fallback_replicas(4)`;
 //!   Redis is killed (by its PID) in the middle of the run.
@@ -47,13 +50,13 @@
 //! The table says which.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufRead, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::io::{BufRead, Write};
+use std::process::{ExitCode, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use questkit_mock::redis_server::RedisServer;
 use questkit_mock::trophy::{DEMO_ADMIN_API_KEY, TrophyMock};
 use questkit_mock::trophy_traffic::WriteFaults;
 use questkit_trophy::Trophy;
@@ -85,7 +88,7 @@ const LONGEST_DRAIN: Duration = Duration::from_secs(180);
 const CHILD_DROP: &str = "--child-drop";
 
 /// Every scenario, in the order they run, with one line about it.
-const SCENARIOS: [(&str, &str); 9] = [
+const SCENARIOS: [(&str, &str); 10] = [
     ("steady", "one client, budget_share(1.0), no faults"),
     (
         "faults",
@@ -103,6 +106,10 @@ const SCENARIOS: [(&str, &str); 9] = [
     (
         "bad-unchecked",
         "1 event in 5,000 of a refused metric, plain batcher",
+    ),
+    (
+        "bad-distinct",
+        "1 event in 5,000 of a metric of its own that does not exist, plain batcher",
     ),
     (
         "redis-fallback",
@@ -316,9 +323,10 @@ async fn scenario(name: &'static str, window: Duration) -> Result<Row, BoxError>
             setup.outage = Some(Duration::from_secs(5));
             single(setup).await?
         }
-        "bad-checked" | "bad-unchecked" => {
+        "bad-checked" | "bad-unchecked" | "bad-distinct" => {
             let mut setup = Single::new(name, window);
             setup.bad_every = Some(BAD_EVERY);
+            setup.bad_distinct = name == "bad-distinct";
             setup.checked = name == "bad-checked";
             single(setup).await?
         }
@@ -362,7 +370,7 @@ struct Reported {
 impl Reported {
     fn record(&self, failed: Failed<BatchEvent>) {
         self.count.fetch_add(1, Ordering::Relaxed);
-        if failed.item.key != BAD_METRIC {
+        if !failed.item.key.starts_with(BAD_METRIC) {
             self.good.fetch_add(1, Ordering::Relaxed);
         }
         *lock(&self.reasons)
@@ -423,6 +431,7 @@ fn producers(
     batcher: &EventBatcher,
     produced: &Arc<Produced>,
     bad_every: Option<u64>,
+    bad_distinct: bool,
     stop: &watch::Receiver<bool>,
 ) -> Vec<tokio::task::JoinHandle<()>> {
     (0..PRODUCERS)
@@ -437,7 +446,11 @@ fn producers(
                     }
                     let n = produced.created.fetch_add(1, Ordering::Relaxed) + 1;
                     let bad = bad_every.is_some_and(|every| n % every == 0);
-                    let metric = if bad { BAD_METRIC } else { GOOD_METRIC };
+                    let metric = match (bad, bad_distinct) {
+                        (true, true) => format!("{BAD_METRIC}-{n}"),
+                        (true, false) => BAD_METRIC.to_owned(),
+                        (false, _) => GOOD_METRIC.to_owned(),
+                    };
                     let event = BatchEvent::new(metric, format!("user-{}", n % USERS), 1.0);
                     let outcome = tokio::select! {
                         biased;
@@ -470,6 +483,8 @@ struct Single {
     faults: bool,
     outage: Option<Duration>,
     bad_every: Option<u64>,
+    /// Each bad event names a metric of its own (no check can learn it).
+    bad_distinct: bool,
     checked: bool,
 }
 
@@ -482,6 +497,7 @@ impl Single {
             faults: false,
             outage: None,
             bad_every: None,
+            bad_distinct: false,
             checked: false,
         }
     }
@@ -517,7 +533,13 @@ async fn single(setup: Single) -> Result<Row, BoxError> {
     let produced = Arc::new(Produced::default());
     let (stop_tx, stop_rx) = watch::channel(false);
     let started = Instant::now();
-    let tasks = producers(&batcher, &produced, setup.bad_every, &stop_rx);
+    let tasks = producers(
+        &batcher,
+        &produced,
+        setup.bad_every,
+        setup.bad_distinct,
+        &stop_rx,
+    );
     if let Some(outage) = setup.outage {
         // In the middle of the window (or half a second in, for a short one).
         let at = setup
@@ -710,7 +732,7 @@ async fn replicas(name: &'static str, window: Duration, fallback: bool) -> Resul
     let started = Instant::now();
     let mut tasks = Vec::new();
     for batcher in &batchers {
-        tasks.extend(producers(batcher, &produced, None, &stop_rx));
+        tasks.extend(producers(batcher, &produced, None, false, &stop_rx));
     }
     let kill_at = window.div_f64(2.0);
     tokio::time::sleep(kill_at).await;
@@ -763,67 +785,6 @@ async fn replicas(name: &'static str, window: Duration, fallback: bool) -> Resul
         in_window.saturating_sub(before_kill),
     ));
     Ok(row)
-}
-
-/// A `redis-server` of this process's own, on a free loopback port, killed by its PID.
-struct RedisServer {
-    child: Option<Child>,
-    port: u16,
-}
-
-impl RedisServer {
-    fn start() -> Result<RedisServer, BoxError> {
-        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start redis-server (is it on the PATH?): {e}"))?;
-        let server = RedisServer {
-            child: Some(child),
-            port,
-        };
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !server.answers_ping() {
-            if Instant::now() > deadline {
-                return Err(format!("redis-server did not answer on port {port}").into());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Ok(server)
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    fn answers_ping(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
-        let mut answer = [0u8; 7];
-        stream.write_all(b"PING\r\n").is_ok()
-            && stream.read_exact(&mut answer).is_ok()
-            && &answer == b"+PONG\r\n"
-    }
-
-    /// Kills the server (SIGKILL to its PID) and reaps it.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 /// `drop`: a child process sends events and returns from `main` without `shutdown`.
@@ -939,7 +900,7 @@ async fn child_main(
     let batcher = trophy.admin().metrics().batcher(config)?;
     let produced = Arc::new(Produced::default());
     let (stop_tx, stop_rx) = watch::channel(false);
-    let tasks = producers(&batcher, &produced, None, &stop_rx);
+    let tasks = producers(&batcher, &produced, None, false, &stop_rx);
     tokio::time::sleep(window).await;
     let _ = stop_tx.send(true);
     for task in tasks {
