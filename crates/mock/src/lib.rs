@@ -33,9 +33,9 @@ pub mod giftoin;
 #[cfg(feature = "goals")]
 pub mod goals;
 mod matchers;
-pub mod redis_server;
 #[cfg(feature = "nudj")]
 pub mod nudj;
+pub mod redis_server;
 #[cfg(all(
     feature = "trophy",
     feature = "nudj",

@@ -71,7 +71,11 @@ async fn without_a_fallback_a_dead_redis_makes_batches_wait_not_fail() {
     redis.restart().unwrap();
     batcher.flush(Duration::from_secs(30)).await.unwrap();
     let report = batcher.shutdown(Duration::from_secs(10)).await;
-    assert_eq!((report.delivered, report.failed_count), (80, 0), "{report:?}");
+    assert_eq!(
+        (report.delivered, report.failed_count),
+        (80, 0),
+        "{report:?}"
+    );
     let traffic = mock.traffic();
     assert_eq!(traffic.unique_events, 80);
     assert_eq!(traffic.tier1_rejected, 0, "{traffic:?}");

@@ -129,3 +129,44 @@ async fn documented_limits_pace_tier_1_and_leave_tier_2_free() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_batcher_takes_its_budget_from_the_clients_limiter() {
+    // A raised plan set once, on the limiter: 100 Tier 1 requests a second.
+    let mock = TrophyMock::start().await;
+    let limiter = questkit_core::rate_limit::LocalRateLimiter::new(
+        questkit_trophy::rate_limits::BucketLimits::new()
+            .bucket(TIER_1, RateLimit::per_second(100).margin(1.0)),
+    );
+    let trophy = client(&mock)
+        .rate_limiter(Arc::new(limiter))
+        .build()
+        .unwrap();
+    let batcher = trophy
+        .admin()
+        .metrics()
+        .batcher(
+            questkit_trophy::admin::batcher::BatcherConfig::default()
+                .budget_share(1.0)
+                .max_batch_size(1),
+        )
+        .unwrap();
+    let started = Instant::now();
+    for n in 0..21 {
+        batcher
+            .send(BatchEvent::new("words-written", format!("user-{n}"), 1.0))
+            .await
+            .unwrap();
+    }
+    batcher.flush(Duration::from_secs(30)).await.unwrap();
+    // 21 single-event batches paced at 100 a second take 0.2 s; at the documented 10 a
+    // second (paced at 9) they would take 2.2 s.
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(200), "{took:?}");
+    assert!(
+        took < Duration::from_millis(1500),
+        "paced at the documented rate: {took:?}"
+    );
+    let report = batcher.shutdown(Duration::from_secs(5)).await;
+    assert_eq!(report.delivered, 21);
+}

@@ -196,6 +196,10 @@ fn check_deadline(
 }
 
 impl RateLimiter for LocalRateLimiter {
+    fn configured_limit(&self, bucket: &str) -> Option<RateLimit> {
+        self.limits.get(bucket).copied()
+    }
+
     fn acquire<'a>(
         &'a self,
         bucket: &'a str,

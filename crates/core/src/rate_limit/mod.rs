@@ -264,6 +264,14 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
     /// more) so that the callers it releases do not all return at once. Never shorter than
     /// the server's wait.
     fn pause<'a>(&'a self, bucket: &'a str, wait: Option<Duration>) -> BoxFuture<'a, Result<()>>;
+
+    /// The limit this limiter is configured with for `bucket`, when it has one, so that a
+    /// limit is set in one place (Trophy's event batcher reads its Tier 1 budget from it).
+    /// Default: `None`.
+    fn configured_limit(&self, bucket: &str) -> Option<RateLimit> {
+        let _ = bucket;
+        None
+    }
 }
 
 #[cfg(test)]

@@ -684,6 +684,10 @@ fn check_split(limits: &BucketLimits, replicas: u32) -> Result<()> {
 }
 
 impl RateLimiter for RedisRateLimiter {
+    fn configured_limit(&self, bucket: &str) -> Option<RateLimit> {
+        self.limits.get(bucket).copied()
+    }
+
     fn acquire<'a>(
         &'a self,
         bucket: &'a str,

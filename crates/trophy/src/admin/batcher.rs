@@ -27,8 +27,8 @@
 //!   [`EventBatcher::flush`] at the edges that do (the end of a job).
 //! - **Budget.** Every batch is a Tier 1 request. The batcher paces its requests within
 //!   [`BatcherConfig::budget_share`] (default 80 %) of the client's Tier 1 limit (the one set
-//!   with `documented_rate_limits` or `rate_limit_tiers`, else Trophy's documented 10 per
-//!   second), so that other Tier 1 calls of the client (metric events, achievement
+//!   with `documented_rate_limits` or `rate_limit_tiers`, else the `tier1` limit of the
+//!   client's rate limiter, else Trophy's documented 10 per second), so that other Tier 1 calls of the client (metric events, achievement
 //!   completions, admin calls) are not starved. With a client-wide limiter the batcher keeps
 //!   its pace in that limiter (bucket `tier1:batches`), and every request also takes its
 //!   Tier 1 permit from it: with one `RedisRateLimiter` shared by a fleet, the share holds for
@@ -97,7 +97,7 @@ use super::metric_keys::{MetricKeys, Verdict, missing};
 use super::metrics::{
     BatchEvent, BatchEventsResponse, MAX_BATCH_EVENTS, MetricsAdmin, batch_request,
 };
-use crate::rate_limits::DOCUMENTED_TIER_1_PER_SECOND;
+use crate::rate_limits::{DOCUMENTED_TIER_1_PER_SECOND, TIER_1};
 
 pub use questkit_core::batch::{BatcherStats, Failed, FailureReason, SendError};
 
@@ -251,8 +251,14 @@ impl BatchEventsSink {
         let keys = MetricKeys::new(admin.transport.clone(), refresh_every);
         BatchEventsSink {
             transport: admin.transport.clone(),
+            // The tiers given to the builder, else the limit the client's limiter keeps for
+            // Tier 1 (set once, on the limiter), else Trophy's documented 10 a second.
             budget: admin
                 .tier1
+                .or_else(|| {
+                    let limiter = admin.transport.rate_limiter()?;
+                    limiter.configured_limit(TIER_1)
+                })
                 .unwrap_or_else(|| RateLimit::per_second(DOCUMENTED_TIER_1_PER_SECOND)),
             keys: Arc::new(keys),
         }
