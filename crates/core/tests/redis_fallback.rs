@@ -7,96 +7,21 @@
 //! (`scripts/test`) installs it.
 #![cfg(feature = "redis")]
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use questkit_core::rate_limit::{BucketLimits, RateLimit, RateLimiter, RedisRateLimiter};
 
+#[path = "support/redis.rs"]
+mod redis_server;
+use redis_server::Redis;
+
 const REPLICAS: usize = 4;
 /// How long each phase runs: Redis up, Redis down, Redis up again.
 const BEFORE: Duration = Duration::from_millis(2500);
 const OUTAGE: Duration = Duration::from_secs(5);
 const AFTER: Duration = Duration::from_millis(4500);
-
-/// A `redis-server` of this test's own on a fixed port, killed by PID when dropped.
-struct Redis {
-    child: Option<Child>,
-    port: u16,
-}
-
-impl Redis {
-    fn start() -> Redis {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let mut redis = Redis { child: None, port };
-        redis.restart();
-        redis
-    }
-
-    /// Starts the server (again) on its port and waits until it accepts connections.
-    fn restart(&mut self) {
-        assert!(self.child.is_none(), "already running");
-        let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect(
-                "redis-server must be installed for the Redis limiter tests \
-                 (scripts/test installs it; Debian: apt-get install redis-server)",
-            );
-        self.child = Some(child);
-        let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "redis-server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// Kills the server by its PID (SIGKILL: no goodbye to the clients) and reaps it.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
-    }
-
-    /// Calls of a command since the server started, from `INFO commandstats`.
-    async fn calls(&self, command: &str) -> u64 {
-        let client = redis::Client::open(self.url()).unwrap();
-        let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-        let info: String = redis::cmd("INFO")
-            .arg("commandstats")
-            .query_async(&mut conn)
-            .await
-            .unwrap();
-        let prefix = format!("cmdstat_{command}:calls=");
-        info.lines()
-            .find_map(|line| line.strip_prefix(&prefix))
-            .and_then(|rest| rest.split(',').next())
-            .map_or(0, |n| n.parse().unwrap())
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// One permit: when its caller went, which replica, whether that replica was degraded
 /// (using its local share) right after.
