@@ -122,43 +122,24 @@ impl Traffic {
     /// first (a request refused by it takes no place in a rate-limit window), then the limits,
     /// then the write faults.
     pub(crate) async fn mount(&self, api: &crate::MockApi, admin: bool) {
-        Mock::given(InOutage {
+        let prefix = api.prefix().to_owned();
+        let outage = InOutage {
             traffic: self.clone(),
-            prefix: api.prefix().to_owned(),
-        })
-        .respond_with(
-            ResponseTemplate::new(503)
-                .set_body_raw(r#"{"error":"Service unavailable"}"#, "application/json"),
-        )
-        .with_priority(1)
-        .named("trophy outage")
-        .mount(api.server())
-        .await;
-        Mock::given(OverLimit {
+            prefix: prefix.clone(),
+        };
+        rule(api, outage, 503, "Service unavailable", "trophy outage").await;
+        let over = OverLimit {
             traffic: self.clone(),
-            prefix: api.prefix().to_owned(),
+            prefix: prefix.clone(),
             admin,
-        })
-        .respond_with(
-            ResponseTemplate::new(429)
-                .set_body_raw(r#"{"error":"Too many requests"}"#, "application/json"),
-        )
-        .with_priority(1)
-        .named("trophy rate limit")
-        .mount(api.server())
-        .await;
-        Mock::given(FailedWrite {
+        };
+        rule(api, over, 429, "Too many requests", "trophy rate limit").await;
+        let failed = FailedWrite {
             traffic: self.clone(),
-            prefix: api.prefix().to_owned(),
-        })
-        .respond_with(
-            ResponseTemplate::new(503)
-                .set_body_raw(r#"{"error":"Service unavailable"}"#, "application/json"),
-        )
-        .with_priority(1)
-        .named("trophy injected write failure")
-        .mount(api.server())
-        .await;
+            prefix,
+        };
+        let name = "trophy injected write failure";
+        rule(api, failed, 503, "Service unavailable", name).await;
     }
 
     /// Records the metric events of a processed write (their idempotency keys, `None` for
@@ -232,6 +213,24 @@ pub(crate) struct BatchAnswer {
     pub(crate) delay: Option<Duration>,
     /// Answer 500 although the events were counted.
     pub(crate) fail: bool,
+}
+
+/// Answers `status` with Trophy's `{"error": message}` to what `matcher` picks, before every
+/// fixture (priority 1).
+async fn rule(
+    api: &crate::MockApi,
+    matcher: impl Match + 'static,
+    status: u16,
+    message: &str,
+    name: &str,
+) {
+    let body = serde_json::json!({ "error": message }).to_string();
+    Mock::given(matcher)
+        .respond_with(ResponseTemplate::new(status).set_body_raw(body, "application/json"))
+        .with_priority(1)
+        .named(name)
+        .mount(api.server())
+        .await;
 }
 
 /// Whether a request is one of the write endpoints faults apply to.
