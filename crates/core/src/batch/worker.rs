@@ -85,6 +85,9 @@ impl<S: BatchSink> Drop for Shared<S> {
         }
         let not_sent = self.stopped_unsent.load(Ordering::Acquire);
         let in_flight = self.stopped_in_flight.load(Ordering::Acquire);
+        if not_sent == 0 && in_flight == 0 {
+            return;
+        }
         tracing::error!(
             target: "questkit::batch",
             not_sent,
@@ -1314,6 +1317,39 @@ mod tests {
         assert!(logs.contains("ERROR"), "{logs}");
         assert!(logs.contains("15 items were never sent"), "{logs}");
         assert!(logs.contains("5 were in flight"), "{logs}");
+    }
+
+    /// A runtime that ends with everything delivered has nothing to say.
+    #[test]
+    fn a_runtime_ending_with_nothing_pending_logs_nothing() {
+        static SILENT: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        SILENT.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
+        let logs = Captured::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_max_level(tracing::Level::ERROR)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let sink = Arc::new(Recorder::default());
+            let batcher = runtime.block_on(async {
+                let batcher = Batcher::start(sink.clone(), config()).unwrap();
+                for i in 0..3 {
+                    batcher.send(i).await.unwrap();
+                }
+                batcher.flush(Duration::from_secs(5)).await.unwrap();
+                batcher
+            });
+            drop(runtime);
+            assert_eq!(batcher.stats().delivered, 3);
+            drop(batcher);
+        });
+        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.is_empty(), "{logs}");
     }
 
     #[tokio::test(start_paused = true)]
