@@ -1252,10 +1252,8 @@ mod tests {
         }
     }
 
-    /// `main` returning without `shutdown`: the runtime ends with items queued and in flight.
-    /// Each one reaches the failure callback, and an ERROR event counts them.
-    #[test]
-    fn a_runtime_ending_before_shutdown_reports_every_item_and_logs_an_error() {
+    /// Runs `run` with a subscriber that keeps ERROR events on this thread; what it wrote.
+    fn errors_logged_by(run: impl FnOnce()) -> String {
         // tracing-core 0.1.36 (tokio-rs/tracing#3611): with a single dispatch in the process, a
         // callsite first reached by another test's thread caches "never interested"; a second
         // dispatch alive makes tracing ask each subscriber (as tests/common does).
@@ -1268,12 +1266,25 @@ mod tests {
             .with_ansi(false)
             .with_max_level(tracing::Level::ERROR)
             .finish();
+        tracing::subscriber::with_default(subscriber, run);
+        String::from_utf8(logs.0.lock().unwrap().clone()).unwrap()
+    }
+
+    /// A runtime of the test's own, to end as `main` returning ends it.
+    fn own_runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    /// `main` returning without `shutdown`: the runtime ends with items queued and in flight.
+    /// Each one reaches the failure callback, and an ERROR event counts them.
+    #[test]
+    fn a_runtime_ending_before_shutdown_reports_every_item_and_logs_an_error() {
         let seen = Arc::new(Mutex::new(Vec::new()));
-        tracing::subscriber::with_default(subscriber, || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+        let logs = errors_logged_by(|| {
+            let runtime = own_runtime();
             let sink = Arc::new(Recorder {
                 delay: Some(Duration::from_secs(3600)),
                 ..Recorder::default()
@@ -1313,7 +1324,6 @@ mod tests {
         );
         let in_flight = seen.iter().filter(|(_, r)| r.contains("in flight")).count();
         assert_eq!(in_flight, 5, "{seen:?}");
-        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
         assert!(logs.contains("ERROR"), "{logs}");
         assert!(logs.contains("15 items were never sent"), "{logs}");
         assert!(logs.contains("5 were in flight"), "{logs}");
@@ -1322,19 +1332,8 @@ mod tests {
     /// A runtime that ends with everything delivered has nothing to say.
     #[test]
     fn a_runtime_ending_with_nothing_pending_logs_nothing() {
-        static SILENT: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
-        SILENT.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
-        let logs = Captured::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_max_level(tracing::Level::ERROR)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
+        let logs = errors_logged_by(|| {
+            let runtime = own_runtime();
             let sink = Arc::new(Recorder::default());
             let batcher = runtime.block_on(async {
                 let batcher = Batcher::start(sink.clone(), config()).unwrap();
@@ -1348,7 +1347,6 @@ mod tests {
             assert_eq!(batcher.stats().delivered, 3);
             drop(batcher);
         });
-        let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
         assert!(logs.is_empty(), "{logs}");
     }
 
