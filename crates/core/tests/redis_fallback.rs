@@ -13,9 +13,7 @@ use std::time::{Duration, Instant};
 
 use questkit_core::rate_limit::{BucketLimits, RateLimit, RateLimiter, RedisRateLimiter};
 
-#[path = "support/redis.rs"]
-mod redis_server;
-use redis_server::Redis;
+use questkit_mock::redis_server::RedisServer;
 
 const REPLICAS: usize = 4;
 /// How long each phase runs: Redis up, Redis down, Redis up again.
@@ -53,7 +51,7 @@ fn batches() -> RateLimit {
     RateLimit::per_second(10).share(0.8)
 }
 
-fn replica(redis: &Redis, namespace: &str) -> Arc<RedisRateLimiter> {
+fn replica(redis: &RedisServer, namespace: &str) -> Arc<RedisRateLimiter> {
     Arc::new(
         RedisRateLimiter::builder(redis.url())
             .namespace(namespace)
@@ -125,9 +123,9 @@ async fn through_an_outage(
     Instant,
     Instant,
     Vec<Arc<RedisRateLimiter>>,
-    Redis,
+    RedisServer,
 ) {
-    let mut redis = Redis::start();
+    let mut redis = RedisServer::start().expect("redis-server (scripts/test installs it)");
     let replicas: Vec<_> = (0..REPLICAS).map(|_| replica(&redis, namespace)).collect();
     let log: Arc<Mutex<Log>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
@@ -148,7 +146,7 @@ async fn through_an_outage(
     redis.kill();
     let killed = Instant::now();
     tokio::time::sleep(OUTAGE).await;
-    redis.restart();
+    redis.restart().expect("redis-server restarts");
     let back = Instant::now();
     tokio::time::sleep(AFTER).await;
     stop.store(true, Ordering::Relaxed);
@@ -208,7 +206,7 @@ async fn four_replicas_stay_within_a_strict_window_through_a_redis_outage() {
     for limiter in &replicas {
         assert!(!limiter.is_degraded(), "back on Redis at the end");
     }
-    assert!(redis.calls("evalsha").await > 0, "the new Redis was used");
+    assert!(redis.command_calls("evalsha") > 0, "the new Redis was used");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,5 +227,5 @@ async fn a_given_limit_holds_fleet_wide_through_a_redis_outage_too() {
     for limiter in &replicas {
         assert!(!limiter.is_degraded(), "back on Redis at the end");
     }
-    assert!(redis.calls("evalsha").await > 0, "the new Redis was used");
+    assert!(redis.command_calls("evalsha") > 0, "the new Redis was used");
 }

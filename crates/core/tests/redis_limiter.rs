@@ -10,11 +10,9 @@ use questkit_core::rate_limit::{BucketLimits, RateLimit, RateLimiter, RedisRateL
 use questkit_core::{Error, RetryPolicy, Transport};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-#[path = "support/redis.rs"]
-mod redis_server;
-use redis_server::{Redis, free_port};
+use questkit_mock::redis_server::RedisServer;
 
-fn limiter(redis: &Redis, namespace: &str, limit: RateLimit) -> Arc<RedisRateLimiter> {
+fn limiter(redis: &RedisServer, namespace: &str, limit: RateLimit) -> Arc<RedisRateLimiter> {
     Arc::new(
         RedisRateLimiter::builder(redis.url())
             .namespace(namespace)
@@ -46,7 +44,7 @@ async fn grants(limiters: &[Arc<RedisRateLimiter>], n: usize) -> Vec<Instant> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_share_one_budget_and_namespaces_are_apart() {
-    let redis = Redis::start();
+    let redis = RedisServer::start().expect("redis-server (scripts/test installs it)");
     let limit = RateLimit::per_second(10).margin(1.0);
     // Two replicas of one organisation: 20 permits at 10/s take about 1.9 s in all.
     let replicas = [
@@ -72,30 +70,30 @@ async fn replicas_share_one_budget_and_namespaces_are_apart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_script_call_by_hash_per_permit() {
-    let redis = Redis::start();
+    let redis = RedisServer::start().expect("redis-server (scripts/test installs it)");
     let limiter = limiter(&redis, "org", RateLimit::per_second(1000));
     limiter.acquire("tier1", None).await.unwrap();
     let (evalsha, eval, load) = (
-        redis.calls("evalsha").await,
-        redis.calls("eval").await,
-        redis.calls("script|load").await,
+        redis.command_calls("evalsha"),
+        redis.command_calls("eval"),
+        redis.command_calls("script|load"),
     );
     for _ in 0..20 {
         limiter.acquire("tier1", None).await.unwrap();
     }
-    assert_eq!(redis.calls("evalsha").await - evalsha, 20);
+    assert_eq!(redis.command_calls("evalsha") - evalsha, 20);
     assert_eq!(
-        redis.calls("eval").await,
+        redis.command_calls("eval"),
         eval,
         "never the whole script again"
     );
-    assert_eq!(redis.calls("script|load").await, load, "loaded once");
+    assert_eq!(redis.command_calls("script|load"), load, "loaded once");
     assert!(load <= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pause_is_seen_by_every_replica_and_deadlines_take_nothing() {
-    let redis = Redis::start();
+    let redis = RedisServer::start().expect("redis-server (scripts/test installs it)");
     let limit = RateLimit::per_second(100);
     let a = limiter(&redis, "org", limit);
     let b = limiter(&redis, "org", limit);
@@ -122,7 +120,7 @@ async fn a_pause_is_seen_by_every_replica_and_deadlines_take_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_through_one_transport_pauses_the_other_replica() {
-    let redis = Redis::start();
+    let redis = RedisServer::start().expect("redis-server (scripts/test installs it)");
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
@@ -167,7 +165,12 @@ async fn a_429_through_one_transport_pauses_the_other_replica() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreachable_redis_is_an_error_or_the_chosen_local_share() {
-    let url = format!("redis://127.0.0.1:{}/", free_port());
+    // A Redis that was there and is gone: its port refuses connections.
+    let url = {
+        let mut gone = RedisServer::start().expect("redis-server (scripts/test installs it)");
+        gone.kill();
+        gone.url()
+    };
     let limits = BucketLimits::new().bucket("tier1", RateLimit::per_second(10).margin(1.0));
     let strict = RedisRateLimiter::builder(&url)
         .limits(limits.clone())

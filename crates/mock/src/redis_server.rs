@@ -93,6 +93,53 @@ impl RedisServer {
         Ok(())
     }
 
+    /// How many times `command` (lowercase, as `INFO commandstats` names it: `evalsha`,
+    /// `script|load`) ran since the server started; 0 when it never did or the server does
+    /// not answer.
+    pub fn command_calls(&self, command: &str) -> u64 {
+        let Some(stats) = self.info("commandstats") else {
+            return 0;
+        };
+        let prefix = format!("cmdstat_{command}:calls=");
+        stats
+            .lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// The text of `INFO section`, read as the bulk string Redis answers (`$len` then the
+    /// bytes).
+    fn info(&self, section: &str) -> Option<String> {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        stream
+            .write_all(format!("INFO {section}\r\n").as_bytes())
+            .ok()?;
+        let mut answer = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let header_end = answer.windows(2).position(|w| w == b"\r\n");
+            if let Some(end) = header_end {
+                let length: usize = std::str::from_utf8(answer.get(1..end)?)
+                    .ok()?
+                    .parse()
+                    .ok()?;
+                let body = end.checked_add(2)?;
+                if answer.len() >= body.checked_add(length)? {
+                    let text = answer.get(body..body.checked_add(length)?)?;
+                    return String::from_utf8(text.to_vec()).ok();
+                }
+            }
+            let n = stream.read(&mut chunk).ok()?;
+            if n == 0 {
+                return None;
+            }
+            answer.extend_from_slice(chunk.get(..n)?);
+        }
+    }
+
     fn answers_ping(&self) -> bool {
         let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
             return false;
@@ -128,5 +175,8 @@ mod tests {
         assert_eq!(redis.port(), port);
         assert!(redis.answers_ping());
         assert_eq!(redis.url(), format!("redis://127.0.0.1:{port}/"));
+        let pings = redis.command_calls("ping");
+        assert!(pings >= 1, "the readiness PINGs are counted: {pings}");
+        assert_eq!(redis.command_calls("evalsha"), 0);
     }
 }
